@@ -1,0 +1,1 @@
+"""tensorforge: an ML compiler framework on xDSL."""

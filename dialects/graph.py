@@ -1,0 +1,21 @@
+"""The graph dialect: tensors with symbolic shapes and the ops of ML models.
+
+Op classes live in `dialects/graphops/` split by family; this module is the
+one place that assembles them into the `Graph` dialect and re-exports them,
+so users write `from tensorforge.dialects import graph; graph.AddOp(a, b)`.
+"""
+
+from xdsl.ir import Dialect
+
+from tensorforge.dialects.graphops.base import GraphOp, Props
+from tensorforge.dialects.graphops.elementwise import *  # noqa: F403
+from tensorforge.dialects.graphops.elementwise import ELEMENTWISE_OPS
+from tensorforge.dialects.graphops.func import *  # noqa: F403
+from tensorforge.dialects.graphops.func import FUNC_ATTRS, FUNC_OPS
+from tensorforge.dialects.graphops.types import DimAttr, ShapeAttr, TensorType
+
+GRAPH_OPS = [*FUNC_OPS, *ELEMENTWISE_OPS]
+
+Graph = Dialect("graph", GRAPH_OPS, [TensorType, DimAttr, ShapeAttr, *FUNC_ATTRS])
+
+__all__ = ["Graph", "GraphOp", "Props", "TensorType", "DimAttr", "ShapeAttr", "GRAPH_OPS"]

@@ -1,0 +1,219 @@
+"""Runs graph modules on xDSL's interpreter framework with numpy values.
+
+`run(module, "main", *arrays)` checks the arguments against the function's
+types, binds its symbolic dims, runs every op through its registered numpy
+implementation and checks each result against its declared type under the
+bindings, so an unprovable shape assumption (`n` vs `m`) fails loudly here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from xdsl.dialects.builtin import DenseIntOrFPElementsAttr, ModuleOp
+from xdsl.interpreter import (
+    Interpreter,
+    InterpreterFunctions,
+    PythonValues,
+    ReturnedValues,
+    impl,
+    impl_callable,
+    impl_terminator,
+    register_impls,
+)
+from xdsl.ir import Attribute, Operation
+from xdsl.traits import SymbolTable
+
+from tensorforge.dialects import graph as g
+from tensorforge.dialects.graphops.types import TensorType
+from tensorforge.errors import InputError, InterpError
+from tensorforge.interp.registry import IMPLS, EvalContext
+
+
+def bind_arguments(names: Sequence[str], types: Sequence[Attribute], arrays: Sequence[Any], where: str) -> dict[str, int]:
+    """Check arrays against declared types and bind symbols; errors name the argument."""
+    if len(arrays) != len(types):
+        raise InputError(f"{where} takes {len(types)} arguments ({', '.join(names)}), got {len(arrays)}")
+    env: dict[str, int] = {}
+    for name, t, a in zip(names, types, arrays, strict=True):
+        if not isinstance(t, TensorType):
+            continue
+        _bind_one(name, t, a, env, where)
+    return env
+
+
+def _bind_one(name: str, t: TensorType, a: Any, env: dict[str, int], where: str) -> None:
+    if not isinstance(a, np.ndarray):
+        raise InputError(f"{where}: argument '{name}' must be a numpy array, got {type(a).__name__}")
+    if a.dtype != t.dtype:
+        raise InputError(f"{where}: argument '{name}' has dtype {a.dtype}, expected {t.dtype} ({t})")
+    if a.ndim != t.rank:
+        raise InputError(f"{where}: argument '{name}' has rank {a.ndim} (shape {list(a.shape)}), expected rank {t.rank} ({t})")
+    pending = []
+    for i, (dim, size) in enumerate(zip(t.dims, a.shape, strict=True)):
+        if dim.is_symbol():
+            sym = next(iter(dim.free_symbols()))
+            if sym in env and env[sym] != size:
+                raise InputError(
+                    f"{where}: argument '{name}' dim {i} is {size}, but '{sym}' is already bound to {env[sym]}"
+                )
+            env[sym] = size
+            continue
+        pending.append((i, dim, size))
+    for i, dim, size in pending:
+        _check_dim(dim, size, env, f"{where}: argument '{name}' dim {i}")
+
+
+def _check_dim(dim: Any, size: int, env: dict[str, int], what: str) -> None:
+    free = dim.free_symbols() - env.keys()
+    if len(free) == 1 and dim.is_symbol():
+        env[free.pop()] = size
+        return
+    if free:
+        return  # not determinable from this value alone
+    want = dim.evaluate(env)
+    if want != size:
+        expected = str(want) if dim.is_const() else f"{dim} = {want}"
+        raise InputError(f"{what} is {size}, expected {expected}")
+
+
+def check_results(ctx: EvalContext, op: Operation, values: Sequence[Any]) -> None:
+    for i, (res, v) in enumerate(zip(op.results, values, strict=True)):
+        t = res.type
+        if not isinstance(t, TensorType):
+            continue
+        if not isinstance(v, np.ndarray):
+            raise InterpError(f"{op.name}: result #{i} is not an array (interpreter bug)")
+        if v.dtype != t.dtype:
+            raise InterpError(f"{op.name}: result #{i} has dtype {v.dtype}, type says {t.dtype} (interpreter bug)")
+        if v.ndim != t.rank:
+            raise InterpError(f"{op.name}: result #{i} has shape {list(v.shape)}, type says {t}")
+        for d, (dim, size) in enumerate(zip(t.dims, v.shape, strict=True)):
+            try:
+                _check_dim(dim, size, ctx.env, f"{op.name}: result #{i} dim {d}")
+            except InputError as e:
+                raise InterpError(f"{e} (operand shapes {[list(np.shape(a)) for a in _operand_values(op)]})") from None
+
+
+def _operand_values(op: Operation) -> list[Any]:
+    return list(getattr(op, "_tf_last_args", []))
+
+
+def load_constant(ctx: EvalContext, op: g.ConstantOp) -> np.ndarray:
+    t = op.result.type
+    assert isinstance(t, TensorType)
+    value = op.value
+    if isinstance(value, DenseIntOrFPElementsAttr):
+        shape = t.static_shape() or ()
+        data = value.get_values()
+        arr = np.asarray(data, dtype=np.float64 if t.dtype.kind == "V" or str(t.dtype) == "bfloat16" else None)
+        if arr.size == 1 and int(np.prod(shape)) != 1:
+            arr = np.full(shape, arr.reshape(()))
+        return arr.astype(t.dtype).reshape(shape)
+    path = Path(value.file.data)
+    path = path if path.is_absolute() else ctx.base_dir / path
+    try:
+        with np.load(path) as store:
+            arr = store[value.key.data]
+    except (OSError, KeyError, ValueError) as e:
+        raise InterpError(f"graph.constant: cannot load '{value.key.data}' from {path}: {e}") from None
+    if arr.shape != t.static_shape() or arr.dtype != t.dtype:
+        raise InterpError(f"graph.constant: '{value.key.data}' in {path} is {arr.dtype}{list(arr.shape)}, type says {t}")
+    return arr
+
+
+@register_impls
+class GraphFunctions(InterpreterFunctions):
+    """Function-level ops; every other graph op dispatches through `IMPLS`."""
+
+    def __init__(self, ctx: EvalContext) -> None:
+        self.ctx = ctx
+
+    @impl_callable(g.FuncOp)
+    def call_func(self, interpreter: Interpreter, op: g.FuncOp, args: PythonValues) -> PythonValues:
+        where = f"@{op.sym_name.data}"
+        env = bind_arguments(op.arg_name_list, op.function_type.inputs.data, args, where)
+        self.ctx.frames.append(env)
+        try:
+            results = interpreter.run_ssacfg_region(op.body, args, op.sym_name.data)
+        finally:
+            self.ctx.frames.pop()
+        return results
+
+    @impl_terminator(g.ReturnOp)
+    def run_return(self, interpreter: Interpreter, op: g.ReturnOp, args: PythonValues):
+        return ReturnedValues(args), ()
+
+    @impl(g.CallOp)
+    def run_call(self, interpreter: Interpreter, op: g.CallOp, args: PythonValues) -> PythonValues:
+        callee = SymbolTable.lookup_symbol(op, op.callee)
+        if callee is None:
+            raise InterpError(f"graph.call: no function {op.callee}")
+        results = interpreter.call_op(callee, args)
+        check_results(self.ctx, op, results)
+        return results
+
+    @impl(g.ConstantOp)
+    def run_constant(self, interpreter: Interpreter, op: g.ConstantOp, args: PythonValues) -> PythonValues:
+        return (load_constant(self.ctx, op),)
+
+    @impl(g.ParamOp)
+    def run_param(self, interpreter: Interpreter, op: g.ParamOp, args: PythonValues) -> PythonValues:
+        name = op.param_name.data
+        if name not in self.ctx.params:
+            raise InputError(f"parameter '{name}' was not given (pass params={{'{name}': array}})")
+        t = op.result.type
+        assert isinstance(t, TensorType)
+        env = bind_arguments([name], [t], [self.ctx.params[name]], "graph.param")
+        self.ctx.env.update({k: v for k, v in env.items() if k not in self.ctx.env})
+        return (self.ctx.params[name],)
+
+
+def _dispatch(self: GraphFunctions, interpreter: Interpreter, op: Operation, args: PythonValues) -> PythonValues:
+    fn = IMPLS.get(type(op))
+    if fn is None:
+        raise InterpError(f"the interpreter has no implementation of {op.name}")
+    op._tf_last_args = args  # type: ignore[attr-defined]
+    out = fn(self.ctx, op, *args)
+    values = out if isinstance(out, tuple) else (out,)
+    check_results(self.ctx, op, values)
+    return values
+
+
+def make_functions(ctx: EvalContext) -> InterpreterFunctions:
+    """GraphFunctions plus a dispatcher for every op registered in `IMPLS`."""
+    from tensorforge.interp import load_all
+
+    load_all()
+    ns: dict[str, Any] = {}
+    for op_type in IMPLS:
+        ns[f"run_{op_type.__name__}"] = impl(op_type)(_dispatch)
+    cls = register_impls(type("AllGraphFunctions", (GraphFunctions,), ns))
+    return cls(ctx)
+
+
+def run(
+    module: ModuleOp,
+    entry: str,
+    *arrays: Any,
+    params: dict[str, np.ndarray] | None = None,
+    base_dir: str | Path | None = None,
+) -> list[np.ndarray]:
+    """Interpret `@entry` of `module` on numpy arrays; returns its results."""
+    func = SymbolTable.lookup_symbol(module, entry)
+    if func is None:
+        raise InputError(f"no function @{entry} in the module")
+    ctx = EvalContext(params=dict(params or {}), base_dir=Path(base_dir) if base_dir else Path.cwd())
+    interpreter = Interpreter(module)
+    interpreter.register_implementations(make_functions(ctx))
+    values = [np.asarray(a) if isinstance(a, np.generic | int | float | bool) else a for a in arrays]
+    try:
+        results = interpreter.call_op(func, tuple(values))
+    except (InputError, InterpError):
+        raise
+    except Exception as e:  # an op's numpy code failed: say which op
+        raise InterpError(f"interpretation of @{entry} failed: {type(e).__name__}: {e}") from e
+    return list(results)

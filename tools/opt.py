@@ -1,0 +1,102 @@
+"""`tensorforge-opt`: xDSL's opt driver with tensorforge's dialects, passes and
+targets, and one-line diagnostics instead of tracebacks for every user error."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from typing import IO
+
+from xdsl.dialects.builtin import ModuleOp
+from xdsl.passes import PassPipeline
+from xdsl.utils.exceptions import ParseError, VerifyException
+from xdsl.xdsl_opt_main import xDSLOptMain
+
+from tensorforge.errors import IRError, TensorforgeError
+from tensorforge.ir import LocatingParser, verify_module
+
+
+class TensorforgeOptMain(xDSLOptMain):
+    def register_all_dialects(self) -> None:
+        from tensorforge.universe import register_dialects
+
+        register_dialects(self.ctx)
+
+    def register_all_passes(self) -> None:
+        super().register_all_passes()
+        from tensorforge.universe import tensorforge_passes
+
+        for name, factory in tensorforge_passes().items():
+            self.register_pass(name, factory)
+
+    def register_all_frontends(self) -> None:
+        super().register_all_frontends()
+        self.available_frontends["mlir"] = self._parse_mlir
+
+    def _parse_mlir(self, io: IO[str]) -> ModuleOp:
+        text = io.read()
+        if isinstance(text, bytes):
+            text = text.decode()
+        name = self.args.input_file or "<stdin>"
+        return LocatingParser(self.ctx, text, name, getattr(self, "_line_offset", 0)).parse_module()
+
+    def parse_chunk(self, chunk: IO[bytes], file_extension: str, offset: int = 0) -> ModuleOp | None:
+        self._line_offset = offset
+        module = self.available_frontends[file_extension](chunk)  # type: ignore[arg-type]
+        if not self.args.disable_verify:
+            try:
+                verify_module(module)
+            except IRError as e:
+                raise VerifyException(str(e)) from None
+        return module
+
+    def setup_pipeline(self) -> None:
+        from tensorforge.pipelines import expand_pipeline
+
+        self.args.passes = expand_pipeline(self.args.passes)
+        super().setup_pipeline()
+
+    def apply_passes(self, prog: ModuleOp) -> None:
+        try:
+            super().apply_passes(prog)
+        except IRError as e:
+            raise VerifyException(str(e)) from None
+
+
+def _diagnose(e: BaseException, input_name: str) -> str:
+    if isinstance(e, ParseError):
+        lines = [ln for ln in str(e).splitlines() if ln.strip()]
+        span = e.span
+        loc = span.get_location() if span is not None else input_name
+        return f"{loc}: error: {lines[-1].strip() if lines else 'parse error'}"
+    if isinstance(e, VerifyException | TensorforgeError):
+        msg = str(e).splitlines()[0] if str(e) else type(e).__name__
+        return f"error: {msg}"
+    if isinstance(e, FileNotFoundError):
+        return f"error: cannot open '{e.filename}': {e.strerror}"
+    if isinstance(e, OSError):
+        return f"error: {e.strerror or e}: {getattr(e, 'filename', '')}"
+    msg = str(e).strip() or type(e).__name__
+    return f"error: {msg.splitlines()[0]}"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        tool = TensorforgeOptMain(args=argv)
+        tool.run()
+    except SystemExit as e:  # argparse errors and --help
+        return int(e.code) if isinstance(e.code, int) else 1
+    except BaseException as e:  # noqa: BLE001 - xDSL's ArgSpecParseError is a BaseException
+        if isinstance(e, KeyboardInterrupt):
+            raise
+        name = (argv[0] if argv else None) or "<stdin>"
+        print(f"tensorforge-opt: {_diagnose(e, name)}", file=sys.stderr)
+        return 1
+    return 0
+
+
+__all__ = ["main", "TensorforgeOptMain", "PassPipeline", "argparse"]
+
+if __name__ == "__main__":
+    sys.exit(main())

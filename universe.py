@@ -1,0 +1,35 @@
+"""Registration of tensorforge's dialects, passes and targets with xDSL."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from xdsl.context import Context
+from xdsl.passes import ModulePass
+from xdsl.universe import Universe
+
+
+def register_dialects(ctx: Context) -> None:
+    """Every dialect xDSL ships plus ours, loaded lazily by name."""
+    for name, factory in Universe.get_multiverse().all_dialects.items():
+        if name not in ctx.registered_dialect_names:
+            ctx.register_dialect(name, factory)
+    for name, factory in tensorforge_dialects().items():
+        if name not in ctx.registered_dialect_names:
+            ctx.register_dialect(name, factory)
+
+
+def tensorforge_dialects() -> dict[str, Callable[[], object]]:
+    def graph():  # noqa: ANN202
+        from tensorforge.dialects.graph import Graph
+
+        return Graph
+
+    return {"graph": graph}
+
+
+def tensorforge_passes() -> dict[str, Callable[[], type[ModulePass]]]:
+    """Pass name -> factory; xDSL's passes are added by the driver."""
+    from tensorforge.transforms import PASSES
+
+    return dict(PASSES)

@@ -12,9 +12,17 @@ from tensorforge.dialects.graphops.elementwise import *  # noqa: F403
 from tensorforge.dialects.graphops.elementwise import ELEMENTWISE_OPS
 from tensorforge.dialects.graphops.func import *  # noqa: F403
 from tensorforge.dialects.graphops.func import FUNC_ATTRS, FUNC_OPS
+from tensorforge.dialects.graphops.index import *  # noqa: F403
+from tensorforge.dialects.graphops.index import INDEX_OPS
+from tensorforge.dialects.graphops.nn import *  # noqa: F403
+from tensorforge.dialects.graphops.nn import NN_OPS
+from tensorforge.dialects.graphops.reduce import *  # noqa: F403
+from tensorforge.dialects.graphops.reduce import REDUCE_OPS
+from tensorforge.dialects.graphops.shape import *  # noqa: F403
+from tensorforge.dialects.graphops.shape import SHAPE_OPS
 from tensorforge.dialects.graphops.types import DimAttr, ShapeAttr, TensorType
 
-GRAPH_OPS = [*FUNC_OPS, *ELEMENTWISE_OPS]
+GRAPH_OPS = [*FUNC_OPS, *ELEMENTWISE_OPS, *NN_OPS, *REDUCE_OPS, *SHAPE_OPS, *INDEX_OPS]
 
 Graph = Dialect("graph", GRAPH_OPS, [TensorType, DimAttr, ShapeAttr, *FUNC_ATTRS])
 

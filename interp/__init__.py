@@ -9,21 +9,17 @@ import importlib
 
 _FAMILIES = (
     "tensorforge.interp.elementwise",
-    "tensorforge.interp.linalg",
     "tensorforge.interp.nn",
     "tensorforge.interp.reduce",
     "tensorforge.interp.shape",
+    "tensorforge.interp.index",
 )
 
 
 def load_all() -> None:
     """Import every module that registers op implementations."""
     for name in _FAMILIES:
-        try:
-            importlib.import_module(name)
-        except ModuleNotFoundError as e:
-            if e.name != name:
-                raise
+        importlib.import_module(name)
 
 
 from tensorforge.interp.machine import run  # noqa: E402

@@ -28,6 +28,7 @@ from xdsl.ir import Attribute, Operation
 from xdsl.traits import SymbolTable
 
 from tensorforge.dialects import graph as g
+from tensorforge.dialects.graphops.dense import array_from_dense
 from tensorforge.dialects.graphops.types import TensorType
 from tensorforge.errors import InputError, InterpError
 from tensorforge.interp.registry import IMPLS, EvalContext
@@ -98,6 +99,17 @@ def check_results(ctx: EvalContext, op: Operation, values: Sequence[Any]) -> Non
                 raise InterpError(f"{e} (operand shapes {[list(np.shape(a)) for a in _operand_values(op)]})") from None
 
 
+def _check_returned(ctx: EvalContext, func: g.FuncOp, results: Sequence[Any]) -> None:
+    for name, t, v in zip(func.res_name_list, func.function_type.outputs.data, results, strict=True):
+        if not isinstance(t, TensorType):
+            continue
+        for d, (dim, size) in enumerate(zip(t.dims, np.shape(v), strict=True)):
+            try:
+                _check_dim(dim, size, ctx.env, f"@{func.sym_name.data}: result '{name}' dim {d}")
+            except InputError as e:
+                raise InterpError(str(e)) from None
+
+
 def _operand_values(op: Operation) -> list[Any]:
     return list(getattr(op, "_tf_last_args", []))
 
@@ -107,12 +119,7 @@ def load_constant(ctx: EvalContext, op: g.ConstantOp) -> np.ndarray:
     assert isinstance(t, TensorType)
     value = op.value
     if isinstance(value, DenseIntOrFPElementsAttr):
-        shape = t.static_shape() or ()
-        data = value.get_values()
-        arr = np.asarray(data, dtype=np.float64 if t.dtype.kind == "V" or str(t.dtype) == "bfloat16" else None)
-        if arr.size == 1 and int(np.prod(shape)) != 1:
-            arr = np.full(shape, arr.reshape(()))
-        return arr.astype(t.dtype).reshape(shape)
+        return array_from_dense(value, t)
     path = Path(value.file.data)
     path = path if path.is_absolute() else ctx.base_dir / path
     try:
@@ -139,6 +146,7 @@ class GraphFunctions(InterpreterFunctions):
         self.ctx.frames.append(env)
         try:
             results = interpreter.run_ssacfg_region(op.body, args, op.sym_name.data)
+            _check_returned(self.ctx, op, results)
         finally:
             self.ctx.frames.pop()
         return results

@@ -86,7 +86,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         tool = TensorforgeOptMain(args=argv)
         tool.run()
     except SystemExit as e:  # argparse errors and --help
-        return int(e.code) if isinstance(e.code, int) else 1
+        return 0 if e.code in (0, None) else 1
     except BaseException as e:  # noqa: BLE001 - xDSL's ArgSpecParseError is a BaseException
         if isinstance(e, KeyboardInterrupt):
             raise

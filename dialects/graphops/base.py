@@ -28,6 +28,7 @@ from xdsl.dialects.builtin import (
 )
 from xdsl.ir import Attribute, Operation, SSAValue, TypeAttribute
 from xdsl.irdl import IRDLOperation, ParsePropInAttrDict, traits_def
+from xdsl.interfaces import HasFolderInterface
 from xdsl.traits import Pure
 from xdsl.utils.exceptions import VerifyException
 
@@ -142,7 +143,11 @@ def tensor_type(value: SSAValue, what: str) -> TensorType:
     return value.type
 
 
-class GraphOp(IRDLOperation):
+FOLD_MAX_ELEMENTS = 4096
+"""`canonicalize` folds ops on constants up to this many result elements."""
+
+
+class GraphOp(IRDLOperation, HasFolderInterface):
     """Base class of graph ops; see the module docstring."""
 
     assembly_format: ClassVar[str | None] = "operands attr-dict `:` functional-type(operands, results)"
@@ -159,6 +164,30 @@ class GraphOp(IRDLOperation):
         flat = _flatten(operands)
         types = type(self).infer([_type_of(v) for v in flat], Props(type(self), attrs))
         super().__init__(operands=list(operands), result_types=_segment(type(self), types), properties=attrs)
+
+    def fold_identity(self) -> SSAValue | None:
+        """Override: return the operand this op equals (e.g. a no-op transpose)."""
+        return None
+
+    def fold(self) -> Sequence[SSAValue | Attribute] | None:
+        """Identity folds first, then evaluation on constant operands."""
+        same = self.fold_identity()
+        if same is not None and same.type == self.results[0].type and len(self.results) == 1:
+            return (same,)
+        from tensorforge.interp.fold import constant_array, evaluate, static_result_size
+
+        size = static_result_size(self)
+        if size is None or size > FOLD_MAX_ELEMENTS:
+            return None
+        args = [constant_array(v) for v in self.operands]
+        if any(a is None for a in args):
+            return None
+        values = evaluate(self, args)  # type: ignore[arg-type]
+        if values is None:
+            return None
+        from tensorforge.dialects.graphops.dense import dense_from_array
+
+        return tuple(dense_from_array(v) for v in values)
 
     def infer_result_types(self) -> list[TensorType]:
         args = [tensor_type(v, f"operand #{i}") for i, v in enumerate(self.operands)]

@@ -213,7 +213,9 @@ class ReturnOp(IRDLOperation):
         if len(want) != len(got):
             raise fail(f"returns {len(got)} values but @{func.sym_name.data} declares {len(want)} results")
         for i, (g, w) in enumerate(zip(got, want, strict=True)):
-            if g != w:
+            if isinstance(w, TensorType):
+                check_compatible(g, w, f"result #{i} of @{func.sym_name.data}")
+            elif g != w:
                 raise fail(f"result #{i} has type {g} but @{func.sym_name.data} declares {w}")
 
 

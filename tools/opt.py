@@ -8,9 +8,13 @@ import sys
 from collections.abc import Sequence
 from typing import IO
 
+import dataclasses
+from collections.abc import Callable
+
 from xdsl.dialects.builtin import ModuleOp
-from xdsl.passes import PassPipeline
-from xdsl.utils.exceptions import ParseError, VerifyException
+from xdsl.passes import ModulePass, PassPipeline
+from xdsl.utils.arg_spec import ArgSpec, parse_pipeline
+from xdsl.utils.exceptions import ArgSpecParseError, ParseError, VerifyException
 from xdsl.xdsl_opt_main import xDSLOptMain
 
 from tensorforge.errors import IRError, TensorforgeError
@@ -55,6 +59,7 @@ class TensorforgeOptMain(xDSLOptMain):
         from tensorforge.pipelines import expand_pipeline
 
         self.args.passes = expand_pipeline(self.args.passes)
+        validate_pipeline(self.args.passes, self.available_passes)
         super().setup_pipeline()
 
     def apply_passes(self, prog: ModuleOp) -> None:
@@ -64,7 +69,35 @@ class TensorforgeOptMain(xDSLOptMain):
             raise VerifyException(str(e)) from None
 
 
+def validate_pipeline(spec: str, available: dict[str, Callable[[], type[ModulePass]]]) -> None:
+    """Name the offending pass and option instead of xDSL's generic messages."""
+    for p in parse_pipeline(spec):
+        if p.name not in available:
+            raise ValueError(f"unknown pass '{p.name}' (tensorforge-opt --help lists the passes)")
+        cls = available[p.name]()
+        known = {f.name.replace("_", "-") for f in dataclasses.fields(cls)}
+        for key, value in p.parameters.items():
+            opt_name = key.replace("_", "-")
+            if opt_name not in known:
+                options = ", ".join(sorted(known)) or "none"
+                raise ValueError(f"pass '{p.name}' has no option '{opt_name}' (options: {options})")
+            try:
+                cls.from_pass_spec(ArgSpec(p.name, {key: value}))
+            except (ValueError, TypeError) as e:
+                raise ValueError(f"pass '{p.name}': bad value for option '{opt_name}': {e}") from None
+
+
+def _pipeline_message(e: ArgSpecParseError) -> str:
+    lines = [ln for ln in str(e).splitlines()[1:] if ln.strip()]
+    msg = lines[-1].strip() if lines else "malformed pipeline"
+    where = lines[0].split(":")[-1] if lines else "?"
+    spec = lines[1] if len(lines) > 1 else ""
+    return f"invalid pass pipeline '{spec}' at column {where}: {msg}"
+
+
 def _diagnose(e: BaseException, input_name: str) -> str:
+    if isinstance(e, ArgSpecParseError):
+        return f"error: {_pipeline_message(e)}"
     if isinstance(e, ParseError):
         lines = [ln for ln in str(e).splitlines() if ln.strip()]
         span = e.span
@@ -77,8 +110,10 @@ def _diagnose(e: BaseException, input_name: str) -> str:
         return f"error: cannot open '{e.filename}': {e.strerror}"
     if isinstance(e, OSError):
         return f"error: {e.strerror or e}: {getattr(e, 'filename', '')}"
-    msg = str(e).strip() or type(e).__name__
-    return f"error: {msg.splitlines()[0]}"
+    msg = (str(e).strip() or type(e).__name__).splitlines()[0]
+    if isinstance(e, ValueError | KeyError):
+        return f"error: {msg}"
+    return f"internal error: {type(e).__name__}: {msg} (please report this)"
 
 
 def main(argv: Sequence[str] | None = None) -> int:

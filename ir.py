@@ -11,7 +11,7 @@ from io import StringIO
 
 from xdsl.context import Context
 from xdsl.dialects.builtin import FileLineColLoc, IntAttr, ModuleOp, StringAttr, UnknownLoc
-from xdsl.ir import Operation
+from xdsl.ir import Attribute, Operation
 from xdsl.parser import Parser
 from xdsl.printer import Printer
 from xdsl.utils.exceptions import ParseError, VerifyException
@@ -35,6 +35,13 @@ class LocatingParser(Parser):
         super().__init__(ctx, text, name)
         self.file_name = name
         self.line_offset = line_offset
+
+    def parse_type(self) -> Attribute:
+        start = self._current_token.span
+        try:
+            return super().parse_type()
+        except VerifyException as e:
+            self.raise_error(str(e).splitlines()[0], start)
 
     def parse_operation(self) -> Operation:
         start = self._current_token.span

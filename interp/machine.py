@@ -30,7 +30,7 @@ from xdsl.traits import SymbolTable
 from tensorforge.dialects import graph as g
 from tensorforge.dialects.graphops.dense import array_from_dense
 from tensorforge.dialects.graphops.types import TensorType
-from tensorforge.errors import InputError, InterpError
+from tensorforge.errors import InputError, InterpError, TensorforgeError
 from tensorforge.interp.registry import IMPLS, EvalContext
 
 
@@ -185,10 +185,35 @@ def _dispatch(self: GraphFunctions, interpreter: Interpreter, op: Operation, arg
     if fn is None:
         raise InterpError(f"the interpreter has no implementation of {op.name}")
     op._tf_last_args = args  # type: ignore[attr-defined]
-    out = fn(self.ctx, op, *args)
+    try:
+        with np.errstate(all="ignore"):
+            out = fn(self.ctx, op, *args)
+    except TensorforgeError:
+        raise
+    except Exception as e:  # numpy refused: report it against the op and its location
+        shapes = ", ".join(f"{getattr(a, 'dtype', '?')}{list(np.shape(a))}" for a in args)
+        raise InterpError(f"{op.name}{_at(op)} failed on operands ({shapes}): {e}") from e
     values = out if isinstance(out, tuple) else (out,)
     check_results(self.ctx, op, values)
     return values
+
+
+def _at(op: Operation) -> str:
+    from tensorforge.ir import location_of
+
+    loc = location_of(op)
+    return f" at {loc}" if loc else ""
+
+
+def _root_error(e: BaseException) -> TensorforgeError | None:
+    seen: set[int] = set()
+    cur: BaseException | None = e
+    while cur is not None and id(cur) not in seen:
+        if isinstance(cur, TensorforgeError):
+            return cur
+        seen.add(id(cur))
+        cur = cur.__cause__ or cur.__context__
+    return None
 
 
 def make_functions(ctx: EvalContext) -> InterpreterFunctions:
@@ -220,8 +245,12 @@ def run(
     values = [np.asarray(a) if isinstance(a, np.generic | int | float | bool) else a for a in arrays]
     try:
         results = interpreter.call_op(func, tuple(values))
-    except (InputError, InterpError):
+    except TensorforgeError:
         raise
-    except Exception as e:  # an op's numpy code failed: say which op
-        raise InterpError(f"interpretation of @{entry} failed: {type(e).__name__}: {e}") from e
+    except Exception as e:
+        root = _root_error(e)
+        if root is not None:
+            raise root from None
+        first = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+        raise InterpError(f"interpretation of @{entry} failed: {first}") from e
     return list(results)

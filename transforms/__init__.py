@@ -19,7 +19,14 @@ def _fold_constants() -> type[ModulePass]:
     return FoldConstantsPass
 
 
+def _outline_constants() -> type[ModulePass]:
+    from tensorforge.transforms.outline_constants import OutlineConstantsPass
+
+    return OutlineConstantsPass
+
+
 PASSES: dict[str, Callable[[], type[ModulePass]]] = {
     "graph-infer-shapes": _infer_shapes,
     "graph-fold-constants": _fold_constants,
+    "graph-outline-constants": _outline_constants,
 }

@@ -243,5 +243,5 @@ class TensorType(ParametrizedAttribute, TypeAttribute):
         fresh = iter(names) if names is not None else (f"d{i}" for i in count())
         dims: list[ExprLike] = []
         for d in t.get_shape():
-            dims.append(next(fresh) if d == DYNAMIC_INDEX else d)
+            dims.append(next(fresh) if d < 0 or d == DYNAMIC_INDEX else d)
         return TensorType(dims, t.element_type)

@@ -1,8 +1,17 @@
-"""Named pass pipelines: each name stands for a textual pass-pipeline string."""
+"""Named pass pipelines: each name stands for a textual pass-pipeline string.
+
+`run(module, "graph-simplify")` or `run(module, "canonicalize,cse")` applies a
+named pipeline or any pipeline text in place; `tensorforge-opt -p <name>` does
+the same from the driver. Users add theirs with `register(name, text)`.
+"""
 
 from __future__ import annotations
 
-PIPELINES: dict[str, str] = {}
+from xdsl.dialects.builtin import ModuleOp
+
+PIPELINES: dict[str, str] = {
+    "graph-simplify": "canonicalize,cse,graph-infer-shapes,dce",
+}
 
 
 def register(name: str, pipeline: str) -> None:
@@ -39,3 +48,33 @@ def _split_top_level(spec: str) -> list[str]:
             start = i + 1
     parts.append(spec[start:])
     return parts
+
+
+def names() -> list[str]:
+    return sorted(PIPELINES)
+
+
+def available_passes() -> dict[str, object]:
+    """Every pass the driver knows: xDSL's and tensorforge's."""
+    from xdsl.universe import Universe
+
+    from tensorforge.universe import tensorforge_passes
+
+    passes: dict[str, object] = dict(Universe.get_multiverse().all_passes)
+    passes.update(tensorforge_passes())
+    return passes
+
+
+def run(module: ModuleOp, pipeline: str) -> ModuleOp:
+    """Apply a named pipeline or a pipeline string to `module` in place."""
+    from xdsl.passes import PassPipeline
+
+    from tensorforge.ir import make_context, verify_module
+    from tensorforge.tools.opt import validate_pipeline
+
+    spec = expand_pipeline(pipeline)
+    passes = available_passes()
+    validate_pipeline(spec, passes)  # type: ignore[arg-type]
+    PassPipeline.parse_spec(passes, spec).apply(make_context(), module)  # type: ignore[arg-type]
+    verify_module(module)
+    return module

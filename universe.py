@@ -20,7 +20,7 @@ def register_dialects(ctx: Context) -> None:
 
 
 def tensorforge_dialects() -> dict[str, Callable[[], object]]:
-    def graph():  # noqa: ANN202
+    def graph():
         from tensorforge.dialects.graph import Graph
 
         return Graph

@@ -10,17 +10,17 @@ from xdsl.dialects.builtin import DenseIntOrFPElementsAttr
 from xdsl.ir import Attribute, Dialect, Operation
 
 from tensorforge.dialects.graphops.base import GraphOp, Props
-from tensorforge.dialects.graphops.elementwise import *  # noqa: F403
+from tensorforge.dialects.graphops.elementwise import *
 from tensorforge.dialects.graphops.elementwise import ELEMENTWISE_OPS
-from tensorforge.dialects.graphops.func import *  # noqa: F403
+from tensorforge.dialects.graphops.func import *
 from tensorforge.dialects.graphops.func import FUNC_ATTRS, FUNC_OPS, ConstantOp
-from tensorforge.dialects.graphops.index import *  # noqa: F403
+from tensorforge.dialects.graphops.index import *
 from tensorforge.dialects.graphops.index import INDEX_OPS
-from tensorforge.dialects.graphops.nn import *  # noqa: F403
+from tensorforge.dialects.graphops.nn import *
 from tensorforge.dialects.graphops.nn import NN_OPS
-from tensorforge.dialects.graphops.reduce import *  # noqa: F403
+from tensorforge.dialects.graphops.reduce import *
 from tensorforge.dialects.graphops.reduce import REDUCE_OPS
-from tensorforge.dialects.graphops.shape import *  # noqa: F403
+from tensorforge.dialects.graphops.shape import *
 from tensorforge.dialects.graphops.shape import SHAPE_OPS
 from tensorforge.dialects.graphops.types import DimAttr, ShapeAttr, TensorType
 

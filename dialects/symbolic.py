@@ -67,7 +67,7 @@ class Expr:
     appearance, so `n+m` prints as written; equality ignores that order.
     """
 
-    __slots__ = ("terms", "_hash")
+    __slots__ = ("_hash", "terms")
 
     def __init__(self, terms: Mapping[Monomial, int] | None = None) -> None:
         self.terms: dict[Monomial, int] = {

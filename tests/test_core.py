@@ -10,7 +10,7 @@ import pytest
 from xdsl.dialects.builtin import TensorType as BuiltinTensorType
 from xdsl.dialects.builtin import f32
 
-from tensorforge import IRError, InputError, InterpError, interp, parse_module, print_module
+from tensorforge import InputError, InterpError, IRError, interp, parse_module, print_module
 from tensorforge.dialects.graphops.types import TensorType
 from tensorforge.dialects.symbolic import Expr, SymbolicError, parse_expr
 

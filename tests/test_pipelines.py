@@ -44,7 +44,7 @@ def test_get_register_and_errors() -> None:
         pipelines.run(m, "nope")
 
 
-def test_driver_expands_named_pipelines(tmp_path, capsys) -> None:  # noqa: ANN001
+def test_driver_expands_named_pipelines(tmp_path, capsys) -> None:
     p = tmp_path / "m.mlir"
     p.write_text(TEXT)
     assert opt.main([str(p), "-p", "graph-simplify"]) == 0

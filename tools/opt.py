@@ -4,12 +4,10 @@ targets, and one-line diagnostics instead of tracebacks for every user error."""
 from __future__ import annotations
 
 import argparse
-import sys
-from collections.abc import Sequence
-from typing import IO
-
 import dataclasses
-from collections.abc import Callable
+import sys
+from collections.abc import Callable, Sequence
+from typing import IO
 
 from xdsl.dialects.builtin import ModuleOp
 from xdsl.passes import ModulePass, PassPipeline
@@ -122,7 +120,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         tool.run()
     except SystemExit as e:  # argparse errors and --help
         return 0 if e.code in (0, None) else 1
-    except BaseException as e:  # noqa: BLE001 - xDSL's ArgSpecParseError is a BaseException
+    except BaseException as e:
         if isinstance(e, KeyboardInterrupt):
             raise
         name = (argv[0] if argv else None) or "<stdin>"

@@ -121,7 +121,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         raise
-    except Exception as e:  # noqa: BLE001 - last line of defence: no tracebacks for users
+    except Exception as e:
         print(f"tensorforge-run: internal error: {type(e).__name__}: {e}", file=sys.stderr)
         return 1
 

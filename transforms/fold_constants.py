@@ -29,7 +29,7 @@ class _FoldOp(RewritePattern):
     fold_external: bool
     base_dir: Path
 
-    def match_and_rewrite(self, op, rewriter: PatternRewriter, /) -> None:  # noqa: ANN001
+    def match_and_rewrite(self, op, rewriter: PatternRewriter, /) -> None:
         if not isinstance(op, GraphOp) or not op.operands:
             return
         size = static_result_size(op)

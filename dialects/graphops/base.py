@@ -26,9 +26,9 @@ from xdsl.dialects.builtin import (
     f64,
     i64,
 )
+from xdsl.interfaces import HasFolderInterface
 from xdsl.ir import Attribute, Operation, SSAValue, TypeAttribute
 from xdsl.irdl import IRDLOperation, ParsePropInAttrDict, traits_def
-from xdsl.interfaces import HasFolderInterface
 from xdsl.traits import Pure
 from xdsl.utils.exceptions import VerifyException
 

@@ -20,6 +20,8 @@ from xdsl.dialects.builtin import (
     Float64Type,
     IntegerType,
     Signedness,
+)
+from xdsl.dialects.builtin import (
     TensorType as BuiltinTensorType,
 )
 from xdsl.ir import Attribute, Data, ParametrizedAttribute, TypeAttribute
@@ -84,8 +86,9 @@ def element_type_of(dtype: np.dtype | type) -> Attribute:
 
 
 def element_name(elt: Attribute) -> str:
-    from xdsl.printer import Printer as _P
     from io import StringIO
+
+    from xdsl.printer import Printer as _P
 
     out = StringIO()
     _P(stream=out).print_attribute(elt)
@@ -110,7 +113,7 @@ class _XdslSource:
     def ident(self) -> str | None:
         return self.parser.parse_optional_identifier()
 
-    def fail(self, msg: str):  # noqa: ANN201 - NoReturn through raise_error
+    def fail(self, msg: str):
         self.parser.raise_error(msg)
 
 

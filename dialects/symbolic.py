@@ -248,6 +248,10 @@ class Expr:
     def __str__(self) -> str:
         if not self.terms:
             return "0"
+        if len(self.terms) == 1:
+            (mono, coeff), = self.terms.items()
+            if coeff == 1 and len(mono) == 1 and mono[0][1] == 1 and isinstance(mono[0][0], OpAtom):
+                return str(mono[0][0])
         text = ""
         for i, (mono, coeff) in enumerate(self.terms.items()):
             term = _format_term(mono, abs(coeff))

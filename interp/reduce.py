@@ -10,12 +10,13 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 import numpy as np
+from xdsl.ir import Operation
+
 from tensorforge.dialects import graph as g
 from tensorforge.dialects.graphops.base import Props
 from tensorforge.dialects.graphops.reduce import reduced_axes
 from tensorforge.errors import InterpError
 from tensorforge.interp.registry import EvalContext, graph_impl
-from xdsl.ir import Operation
 
 Array = np.ndarray
 
@@ -59,7 +60,9 @@ def _prod(x: Array, axes: tuple[int, ...], keep: bool) -> Array:
 
 
 def _mean(x: Array, axes: tuple[int, ...], keep: bool) -> Array:
-    return np.mean(_widen(x), axis=axes, keepdims=keep)
+    """sum / count, so an empty mean is a quiet NaN (np.mean would warn)."""
+    count = int(np.prod([x.shape[a] for a in axes]))
+    return np.sum(_widen(x), axis=axes, keepdims=keep) / count
 
 
 def _l2(x: Array, axes: tuple[int, ...], keep: bool) -> Array:
@@ -135,7 +138,7 @@ def _cumsum(ctx: EvalContext, op: Operation, x: Array) -> Array:
     out = np.cumsum(w, axis=axis, dtype=w.dtype)
     if p.bool("exclusive") and x.shape[axis]:
         out = np.roll(out, 1, axis)
-        first = [slice(None)] * x.ndim
+        first: list[slice | int] = [slice(None)] * x.ndim
         first[axis] = 0
         out[tuple(first)] = 0
     if p.bool("reverse"):

@@ -19,15 +19,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import ClassVar
 
-from tensorforge.dialects.graphops.base import GraphOp, Props, fail
-from tensorforge.dialects.graphops.elementwise import ANY, ARITH, FLOAT, check_kind
-from tensorforge.dialects.graphops.shapes import (
-    need_same_element,
-    normalize_axes,
-    normalize_axis,
-)
-from tensorforge.dialects.graphops.types import TensorType
-from tensorforge.dialects.symbolic import Expr
 from xdsl.dialects.builtin import BoolAttr, DenseArrayBase, FloatAttr, IntegerAttr, i64
 from xdsl.ir import Operation
 from xdsl.irdl import (
@@ -37,6 +28,16 @@ from xdsl.irdl import (
     prop_def,
     result_def,
 )
+
+from tensorforge.dialects.graphops.base import GraphOp, Props, fail
+from tensorforge.dialects.graphops.elementwise import ANY, ARITH, FLOAT, check_kind
+from tensorforge.dialects.graphops.shapes import (
+    need_same_element,
+    normalize_axes,
+    normalize_axis,
+)
+from tensorforge.dialects.graphops.types import TensorType
+from tensorforge.dialects.symbolic import Expr
 
 _FALSE = BoolAttr.from_bool(False)
 _EPS = FloatAttr(1e-5, 64)
@@ -57,6 +58,8 @@ def reduced_axes(props: Props, rank: int) -> list[int]:
         return list(range(rank))
     for a in axes:
         normalize_axis(a, rank, "axis")
+    if rank == 0:
+        return []  # axis 0 of a scalar, accepted as numpy and torch do
     return sorted(normalize_axes(axes, rank))
 
 

@@ -164,6 +164,8 @@ class Expr:
             d = rhs.value()
             if d == 0:
                 raise SymbolicError(f"division of '{self}' by zero")
+            if self.is_const():
+                return Expr.const(self.value() // d)
             if all(c % d == 0 for c in self.terms.values()):
                 return Expr({m: c // d for m, c in self.terms.items()})
         quotient = _divide_exact(self, rhs)

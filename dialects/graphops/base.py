@@ -28,7 +28,7 @@ from xdsl.dialects.builtin import (
 )
 from xdsl.interfaces import HasFolderInterface
 from xdsl.ir import Attribute, Operation, SSAValue, TypeAttribute
-from xdsl.irdl import IRDLOperation, ParsePropInAttrDict, traits_def
+from xdsl.irdl import ConstraintContext, IRDLOperation, ParsePropInAttrDict, traits_def
 from xdsl.traits import Pure
 from xdsl.utils.exceptions import VerifyException
 
@@ -137,6 +137,34 @@ def to_attr(value: Any) -> Attribute:
     raise TypeError(f"cannot turn {value!r} into an attribute")
 
 
+def _candidates(value: Any) -> list[Attribute]:
+    """Other attribute forms a Python value may take (shape lists, float arrays)."""
+    out: list[Attribute] = []
+    if isinstance(value, Sequence) and not isinstance(value, str):
+        if all(isinstance(v, int | str | Expr | DimAttr) and not isinstance(v, bool) for v in value):
+            out.append(ShapeAttr(value))
+        if all(isinstance(v, int | float) and not isinstance(v, bool) for v in value):
+            out.append(DenseArrayBase.from_list(f64, [float(v) for v in value]))
+    if isinstance(value, int) and not isinstance(value, bool):
+        out.append(FloatAttr(float(value), f64))
+    return out
+
+
+def attr_for(op_cls: type[IRDLOperation], name: str, value: Any) -> Attribute:
+    """Convert a builder keyword to the attribute kind the property declares."""
+    attr = to_attr(value)
+    pdef = op_cls.get_irdl_definition().properties.get(name)
+    if pdef is None or isinstance(value, Attribute):
+        return attr
+    for cand in (attr, *_candidates(value)):
+        try:
+            pdef.constr.verify(cand, ConstraintContext())
+        except VerifyException:
+            continue
+        return cand
+    return attr
+
+
 def tensor_type(value: SSAValue, what: str) -> TensorType:
     if not isinstance(value.type, TensorType):
         raise fail(f"{what} must be a !graph.tensor, got {value.type}")
@@ -160,7 +188,7 @@ class GraphOp(IRDLOperation, HasFolderInterface):
 
     def __init__(self, *operands: Operand | Sequence[Operand], **props: Any) -> None:
         """Build with inferred result types: `AddOp(a, b)`, `TransposeOp(x, perm=[1, 0])`."""
-        attrs = {k: to_attr(v) for k, v in props.items() if v is not None}
+        attrs = {k: attr_for(type(self), k, v) for k, v in props.items() if v is not None}
         flat = _flatten(operands)
         types = type(self).infer([_type_of(v) for v in flat], Props(type(self), attrs))
         super().__init__(operands=list(operands), result_types=_segment(type(self), types), properties=attrs)

@@ -46,7 +46,7 @@ def normalize_axis(axis: int, rank: int, what: str = "axis") -> int:
 
 
 def normalize_axes(axes: Sequence[int], rank: int, what: str = "axes") -> list[int]:
-    out = [normalize_axis(a, rank, what) for a in axes]
+    out = [normalize_axis(a, rank, "axis") for a in axes]
     if len(set(out)) != len(out):
         raise fail(f"{what} {list(axes)} has repeated entries for rank {rank}")
     return out

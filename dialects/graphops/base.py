@@ -28,7 +28,8 @@ from xdsl.dialects.builtin import (
 )
 from xdsl.interfaces import HasFolderInterface
 from xdsl.ir import Attribute, Operation, SSAValue, TypeAttribute
-from xdsl.irdl import ConstraintContext, IRDLOperation, ParsePropInAttrDict, traits_def
+from xdsl.irdl import IRDLOperation, ParsePropInAttrDict, traits_def
+from xdsl.irdl.constraints import VerificationContext
 from xdsl.traits import Pure
 from xdsl.utils.exceptions import VerifyException
 
@@ -158,7 +159,7 @@ def attr_for(op_cls: type[IRDLOperation], name: str, value: Any) -> Attribute:
         return attr
     for cand in (attr, *_candidates(value)):
         try:
-            pdef.constr.verify(cand, ConstraintContext())
+            pdef.constr.verify(cand, VerificationContext())
         except VerifyException:
             continue
         return cand

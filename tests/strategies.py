@@ -27,7 +27,7 @@ INT_DTYPES = [np.int32, np.int64]
 SYMBOLS = ["n", "m"]
 
 Draw = Callable[[st.SearchStrategy[Any]], Any]
-Builder = Callable[[Draw, list[SSAValue]], Operation | None]
+Builder = Callable[[Draw, list[SSAValue]], Operation | list[Operation] | None]
 
 
 @dataclass
@@ -138,12 +138,11 @@ def graph_programs(draw: Draw, max_ops: int = 8) -> Program:
     names: list[str] = []
     for _ in range(draw(st.integers(1, max_ops))):
         builder = draw(st.sampled_from(CATALOG))
-        op = builder(draw, values)
-        if op is None:
-            continue
-        block.add_op(op)
-        values.extend(op.results)
-        names.append(op.name)
+        built = builder(draw, values)
+        for op in [] if built is None else built if isinstance(built, list) else [built]:
+            block.add_op(op)
+            values.extend(op.results)
+            names.append(op.name)
     results = values[len(types):] or values[:1]
     outs = results[-2:]
     block.add_op(g.ReturnOp(*outs))
@@ -164,3 +163,92 @@ def _random_array(draw: Draw, t: TensorType, binding: dict[str, int]) -> np.ndar
     if t.dtype == np.bool_:
         return rng.integers(0, 2, size=shape).astype(bool)
     return rng.integers(-5, 6, size=shape).astype(t.dtype)
+
+
+# -- builders for the other op families ------------------------------------------------
+def _perm(draw: Draw, rank: int) -> list[int]:
+    return list(draw(st.permutations(list(range(rank)))))
+
+
+@register_builder
+def transpose(draw: Draw, values: list[SSAValue]) -> Operation | None:
+    x = _pick(draw, values, lambda t: t.rank >= 2)
+    return None if x is None else g.TransposeOp(x, perm=_perm(draw, _tt(x).rank))
+
+
+@register_builder
+def reshape(draw: Draw, values: list[SSAValue]) -> Operation | None:
+    x = _pick(draw, values, lambda t: t.rank >= 2)
+    if x is None:
+        return None
+    dims = list(_tt(x).dims)
+    merged = dims[:-2] + [dims[-2] * dims[-1]]
+    target = [-1 if i == 0 else d for i, d in enumerate(merged)] if draw(st.booleans()) else merged
+    return g.ReshapeOp(x, shape=target)
+
+
+@register_builder
+def unsqueeze_squeeze(draw: Draw, values: list[SSAValue]) -> Operation | None:
+    x = _pick(draw, values, lambda t: t.rank <= 3)
+    if x is None:
+        return None
+    axis = draw(st.integers(-_tt(x).rank - 1, _tt(x).rank))
+    return g.UnsqueezeOp(x, axes=[axis])
+
+
+@register_builder
+def reduce(draw: Draw, values: list[SSAValue]) -> Operation | None:
+    x = _pick(draw, values, lambda t: _is_float(t) and t.rank >= 1)
+    if x is None:
+        return None
+    op_cls = draw(st.sampled_from([g.ReduceSumOp, g.ReduceMeanOp, g.ReduceMaxOp, g.ReduceMinOp, g.SoftmaxOp, g.LogSoftmaxOp]))
+    axis = draw(st.integers(-_tt(x).rank, _tt(x).rank - 1))
+    if op_cls in (g.SoftmaxOp, g.LogSoftmaxOp):
+        return op_cls(x, axis=axis)
+    return op_cls(x, axes=[axis], keepdims=draw(st.booleans()))
+
+
+@register_builder
+def concat(draw: Draw, values: list[SSAValue]) -> Operation | None:
+    x = _pick(draw, values, lambda t: t.rank >= 1)
+    if x is None:
+        return None
+    t = _tt(x)
+    axis = draw(st.integers(0, t.rank - 1))
+    same = [v for v in values if _tt(v).element_type == t.element_type and _tt(v).rank == t.rank
+            and all(a == b for i, (a, b) in enumerate(zip(_tt(v).dims, t.dims, strict=True)) if i != axis)]
+    parts = draw(st.lists(st.sampled_from(same), min_size=1, max_size=3))
+    return g.ConcatOp(parts, axis=axis)
+
+
+@register_builder
+def matmul(draw: Draw, values: list[SSAValue]) -> Operation | list[Operation] | None:
+    x = _pick(draw, values, lambda t: _is_num(t) and t.rank >= 2)
+    if x is None:
+        return None
+    k = _tt(x).dims[-1]
+    ys = [v for v in values if _tt(v).element_type == _tt(x).element_type and _tt(v).rank >= 2 and _tt(v).dims[-2] == k
+          and _broadcastable(TensorType(_tt(v).dims[:-2], _tt(v).element_type), TensorType(_tt(x).dims[:-2], _tt(x).element_type))]
+    if not ys:
+        rank = _tt(x).rank
+        t = g.TransposeOp(x, perm=[*range(rank - 2), rank - 1, rank - 2])
+        return [t, g.MatmulOp(x, t.result)]
+    return g.MatmulOp(x, draw(st.sampled_from(ys)))
+
+
+@register_builder
+def slice_pad(draw: Draw, values: list[SSAValue]) -> Operation | None:
+    x = _pick(draw, values, lambda t: t.rank >= 1)
+    if x is None:
+        return None
+    rank = _tt(x).rank
+    axis = draw(st.integers(0, rank - 1))
+    if draw(st.booleans()):
+        start = draw(st.integers(-3, 3))
+        end = draw(st.sampled_from([-1, 2, 5, 2**62]))
+        step = draw(st.sampled_from([1, 2, -1]))
+        return g.SliceOp(x, starts=[start], ends=[end], axes=[axis], steps=[step])
+    pads = [0] * (2 * rank)
+    pads[axis] = draw(st.integers(0, 2))
+    pads[rank + axis] = draw(st.integers(0, 2))
+    return g.PadOp(x, pads=pads)

@@ -194,8 +194,14 @@ class GraphOp(IRDLOperation, HasFolderInterface):
         types = type(self).infer([_type_of(v) for v in flat], Props(type(self), attrs))
         super().__init__(operands=list(operands), result_types=_segment(type(self), types), properties=attrs)
 
+    SAME_TYPE_IS_IDENTITY: ClassVar[bool] = False
+    """Set on ops that only move data in row-major order (reshape, cast...):
+    when the result type equals the first operand's, the op is a no-op."""
+
     def fold_identity(self) -> SSAValue | None:
-        """Override: return the operand this op equals (e.g. a no-op transpose)."""
+        """Return the operand this op equals (override for e.g. identity transposes)."""
+        if self.SAME_TYPE_IS_IDENTITY and self.operands and self.operands[0].type == self.results[0].type:
+            return self.operands[0]
         return None
 
     def fold(self) -> Sequence[SSAValue | Attribute] | None:

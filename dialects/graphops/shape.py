@@ -13,9 +13,10 @@ and may be symbolic; builders accept plain lists: `ReshapeOp(x, shape=[-1, 32])`
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import ClassVar
 
 from xdsl.dialects.builtin import BoolAttr, DenseArrayBase, IntegerAttr
-from xdsl.ir import Operation
+from xdsl.ir import Operation, SSAValue
 from xdsl.irdl import irdl_op_definition, operand_def, opt_prop_def, prop_def, result_def
 
 from tensorforge.dialects.graphops.base import GraphOp, Props, fail
@@ -40,6 +41,8 @@ class ReshapeOp(ShapePropOp):
     combined with -1). A provable element-count mismatch is an error. At run
     time a target dim whose symbols are unbound is inferred like -1.
     """
+
+    SAME_TYPE_IS_IDENTITY: ClassVar[bool] = True
 
     name = "graph.reshape"
     input = operand_def(TensorType)
@@ -107,6 +110,12 @@ class TransposeOp(GraphOp):
         (x,) = args
         return [x.with_shape([x.dims[a] for a in transpose_perm(props, x.rank)])]
 
+    def fold_identity(self) -> SSAValue | None:
+        x = self.input.type
+        assert isinstance(x, TensorType)
+        perm = transpose_perm(Props(type(self), dict(self.properties)), x.rank)
+        return self.input if perm == list(range(x.rank)) else None
+
 
 def transpose_perm(props: Props, rank: int) -> list[int]:
     if not props.has("perm"):
@@ -126,6 +135,8 @@ class BroadcastToOp(ShapePropOp):
     torch.expand). With `bidirectional` the result is the numpy broadcast of
     both shapes instead (as ONNX Expand), so target dims of 1 keep input dims.
     """
+
+    SAME_TYPE_IS_IDENTITY: ClassVar[bool] = True
 
     name = "graph.broadcast_to"
     input = operand_def(TensorType)
@@ -175,6 +186,8 @@ class SqueezeOp(GraphOp):
     A listed axis that is provably not 1 is an error.
     """
 
+    SAME_TYPE_IS_IDENTITY: ClassVar[bool] = True
+
     name = "graph.squeeze"
     input = operand_def(TensorType)
     result = result_def(TensorType)
@@ -202,6 +215,8 @@ class UnsqueezeOp(GraphOp):
     """Insert size-1 axes; `axes` are positions in the result (as ONNX Unsqueeze,
     numpy.expand_dims), negative ones counting from the result's end."""
 
+    SAME_TYPE_IS_IDENTITY: ClassVar[bool] = True
+
     name = "graph.unsqueeze"
     input = operand_def(TensorType)
     result = result_def(TensorType)
@@ -222,6 +237,8 @@ class FlattenOp(GraphOp):
 
     `axis` is in [-rank, rank] (default 1); axis 0 gives [1, numel].
     """
+
+    SAME_TYPE_IS_IDENTITY: ClassVar[bool] = True
 
     name = "graph.flatten"
     input = operand_def(TensorType)
@@ -246,6 +263,8 @@ def flatten_axis(axis: int, rank: int) -> int:
 class TileOp(GraphOp):
     """Repeat the whole tensor `repeats[i]` times along axis i (as ONNX Tile;
     numpy.tile with one repeat per axis). Repeats are >= 0."""
+
+    SAME_TYPE_IS_IDENTITY: ClassVar[bool] = True
 
     name = "graph.tile"
     input = operand_def(TensorType)

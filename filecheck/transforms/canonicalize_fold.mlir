@@ -32,3 +32,15 @@ graph.func @too_big() -> (out: !graph.tensor<[8192], f32>) {
   %c = graph.add %a, %a : (!graph.tensor<[8192], f32>, !graph.tensor<[8192], f32>) -> !graph.tensor<[8192], f32>
   graph.return %c : !graph.tensor<[8192], f32>
 }
+
+// Data-movement ops that keep the type are no-ops; an identity transpose too.
+// CHECK-LABEL: graph.func @identities
+// CHECK-NEXT: %[[T:.*]] = graph.transpose %x {perm = array<i64: 1, 0>}
+// CHECK-NEXT: graph.return %x, %[[T]]
+graph.func @identities(%x: !graph.tensor<[n, 4], f32>) -> (a: !graph.tensor<[n, 4], f32>, b: !graph.tensor<[4, n], f32>) {
+  %0 = graph.transpose %x {perm = array<i64: 0, 1>} : (!graph.tensor<[n, 4], f32>) -> !graph.tensor<[n, 4], f32>
+  %1 = graph.reshape %0 {shape = #graph.shape<[n, 4]>} : (!graph.tensor<[n, 4], f32>) -> !graph.tensor<[n, 4], f32>
+  %2 = graph.broadcast_to %1 {shape = #graph.shape<[n, 4]>} : (!graph.tensor<[n, 4], f32>) -> !graph.tensor<[n, 4], f32>
+  %3 = graph.transpose %2 {perm = array<i64: 1, 0>} : (!graph.tensor<[n, 4], f32>) -> !graph.tensor<[4, n], f32>
+  graph.return %2, %3 : !graph.tensor<[n, 4], f32>, !graph.tensor<[4, n], f32>
+}

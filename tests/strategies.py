@@ -182,7 +182,7 @@ def reshape(draw: Draw, values: list[SSAValue]) -> Operation | None:
     if x is None:
         return None
     dims = list(_tt(x).dims)
-    merged = dims[:-2] + [dims[-2] * dims[-1]]
+    merged = [*dims[:-2], dims[-2] * dims[-1]]
     target = [-1 if i == 0 else d for i, d in enumerate(merged)] if draw(st.booleans()) else merged
     return g.ReshapeOp(x, shape=target)
 

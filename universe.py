@@ -25,7 +25,12 @@ def tensorforge_dialects() -> dict[str, Callable[[], object]]:
 
         return Graph
 
-    return {"graph": graph}
+    def tir():  # noqa: ANN202
+        from tensorforge.dialects.tensorir import TensorIR
+
+        return TensorIR
+
+    return {"graph": graph, "tir": tir}
 
 
 def tensorforge_passes() -> dict[str, Callable[[], type[ModulePass]]]:

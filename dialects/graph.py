@@ -10,6 +10,7 @@ from xdsl.dialects.builtin import DenseIntOrFPElementsAttr
 from xdsl.ir import Attribute, Dialect, Operation
 
 from tensorforge.dialects.graphops.base import GraphOp, Props
+from tensorforge.dialects.graphops.call_tir import CALL_TIR_OPS, CallTirOp
 from tensorforge.dialects.graphops.elementwise import *
 from tensorforge.dialects.graphops.elementwise import ELEMENTWISE_OPS
 from tensorforge.dialects.graphops.func import *
@@ -24,7 +25,7 @@ from tensorforge.dialects.graphops.shape import *
 from tensorforge.dialects.graphops.shape import SHAPE_OPS
 from tensorforge.dialects.graphops.types import DimAttr, ShapeAttr, TensorType
 
-GRAPH_OPS = [*FUNC_OPS, *ELEMENTWISE_OPS, *NN_OPS, *REDUCE_OPS, *SHAPE_OPS, *INDEX_OPS]
+GRAPH_OPS = [*FUNC_OPS, *CALL_TIR_OPS, *ELEMENTWISE_OPS, *NN_OPS, *REDUCE_OPS, *SHAPE_OPS, *INDEX_OPS]
 
 
 

@@ -40,13 +40,13 @@ def bind_arguments(names: Sequence[str], types: Sequence[Attribute], arrays: Seq
         raise InputError(f"{where} takes {len(types)} arguments ({', '.join(names)}), got {len(arrays)}")
     env: dict[str, int] = {}
     for name, t, a in zip(names, types, arrays, strict=True):
-        if not isinstance(t, TensorType):
+        if not hasattr(t, "dims"):
             continue
         _bind_one(name, t, a, env, where)
     return env
 
 
-def _bind_one(name: str, t: TensorType, a: Any, env: dict[str, int], where: str) -> None:
+def _bind_one(name: str, t: Any, a: Any, env: dict[str, int], where: str) -> None:
     if not isinstance(a, np.ndarray):
         raise InputError(f"{where}: argument '{name}' must be a numpy array, got {type(a).__name__}")
     if a.dtype != t.dtype:
@@ -164,6 +164,23 @@ class GraphFunctions(InterpreterFunctions):
         check_results(self.ctx, op, results)
         return results
 
+    @impl(g.CallTirOp)
+    def run_call_tir(self, interpreter: Interpreter, op: g.CallTirOp, args: PythonValues) -> PythonValues:
+        from tensorforge.dialects.tirops.ops import FuncOp as TirFuncOp
+        from tensorforge.interp.tir import run_func
+
+        callee = SymbolTable.lookup_symbol(op, op.callee)
+        if not isinstance(callee, TirFuncOp):
+            raise InterpError(f"graph.call_tir: no tir.func {op.callee}")
+        outs = []
+        for r in op.res:
+            t = r.type
+            assert isinstance(t, TensorType)
+            outs.append(np.zeros(self.ctx.dims(t), t.dtype))
+        run_func(callee, [*args, *outs])
+        check_results(self.ctx, op, outs)
+        return tuple(outs)
+
     @impl(g.ConstantOp)
     def run_constant(self, interpreter: Interpreter, op: g.ConstantOp, args: PythonValues) -> PythonValues:
         return (load_constant(self.ctx, op),)
@@ -239,6 +256,12 @@ def run(
     func = SymbolTable.lookup_symbol(module, entry)
     if func is None:
         raise InputError(f"no function @{entry} in the module")
+    from tensorforge.dialects.tirops.ops import FuncOp as TirFuncOp
+
+    if isinstance(func, TirFuncOp):  # loop-level entry: buffers in, buffers (written) out
+        from tensorforge.interp.tir import run_func
+
+        return run_func(func, [np.asarray(a) for a in arrays])
     ctx = EvalContext(params=dict(params or {}), base_dir=Path(base_dir) if base_dir else Path.cwd())
     interpreter = Interpreter(module)
     interpreter.register_implementations(make_functions(ctx))

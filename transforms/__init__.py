@@ -25,8 +25,22 @@ def _outline_constants() -> type[ModulePass]:
     return OutlineConstantsPass
 
 
+def _lower_to_tensorir() -> type[ModulePass]:
+    from tensorforge.transforms.lower_to_tensorir import LowerToTensorIRPass
+
+    return LowerToTensorIRPass
+
+
+def _apply_schedule() -> type[ModulePass]:
+    from tensorforge.transforms.apply_schedule import ApplySchedulePass
+
+    return ApplySchedulePass
+
+
 PASSES: dict[str, Callable[[], type[ModulePass]]] = {
     "graph-infer-shapes": _infer_shapes,
     "graph-fold-constants": _fold_constants,
     "graph-outline-constants": _outline_constants,
+    "graph-lower-to-tensorir": _lower_to_tensorir,
+    "tir-apply-schedule": _apply_schedule,
 }

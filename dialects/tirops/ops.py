@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from xdsl.dialects.builtin import ArrayAttr, DictionaryAttr, FunctionType, StringAttr, SymbolNameConstraint
+from xdsl.dialects.builtin import ArrayAttr, DictionaryAttr, FunctionType, IndexType, StringAttr, SymbolNameConstraint
 from xdsl.ir import Attribute, Block, Operation, Region, SSAValue
 from xdsl.irdl import (
     AttrSizedOperandSegments,
@@ -257,6 +257,7 @@ class BlockOp(IRDLOperation):
     predicates = prop_def(ArrayAttr[DimAttr], default_value=ArrayAttr([]))
     read_regions = prop_def(ArrayAttr[ArrayAttr[DimAttr]])
     write_regions = prop_def(ArrayAttr[ArrayAttr[DimAttr]])
+    annotations = opt_prop_def(DictionaryAttr)
     reads = var_operand_def(BufferType)
     writes = var_operand_def(BufferType)
     init = region_def()
@@ -323,11 +324,17 @@ class BlockOp(IRDLOperation):
         reads = parser.parse_comma_separated_list(parser.Delimiter.PAREN, lambda: _parse_region(parser))
         parser.parse_keyword("writes")
         writes = parser.parse_comma_separated_list(parser.Delimiter.PAREN, lambda: _parse_region(parser))
+        annotations = None
+        if parser.parse_optional_keyword("annotations") is not None:
+            annotations = parser.parse_attribute()
         init = Region()
         if parser.parse_optional_keyword("init") is not None:
             init = parser.parse_region()
         body = parser.parse_region()
-        return BlockOp.make(name, iters, [b for b, _ in reads], [r for _, r in reads], [b for b, _ in writes], [r for _, r in writes], body, init, [(preds[i].data, preds[i + 1].data) for i in range(0, len(preds), 2)])
+        op = BlockOp.make(name, iters, [b for b, _ in reads], [r for _, r in reads], [b for b, _ in writes], [r for _, r in writes], body, init, [(preds[i].data, preds[i + 1].data) for i in range(0, len(preds), 2)])
+        if annotations is not None:
+            op.properties["annotations"] = annotations
+        return op
 
     @staticmethod
     def make(
@@ -375,6 +382,9 @@ class BlockOp(IRDLOperation):
                 printer.print_ssa_value(buf)
                 printer.print_string("[" + ", ".join(_fmt_range(s, e) for s, e in reg) + "]")
             printer.print_string(")")
+        if self.annotations is not None:
+            printer.print_string(" annotations ")
+            printer.print_attribute(self.annotations)
         if self.init.blocks:
             printer.print_string(" init ")
             printer.print_region(self.init, print_entry_block_args=False)
@@ -508,4 +518,27 @@ class AllocOp(IRDLOperation):
         super().__init__(result_types=[t])
 
 
-TIR_OPS: list[type[Operation]] = [FuncOp, ReturnOp, ForOp, BlockOp, LoadOp, StoreOp, AllocOp]
+@irdl_op_definition
+class IndexOp(IRDLOperation):
+    """`%i = tir.index (vi*2-1)`: an index expression as an SSA `index` value,
+    for arithmetic on positions (iota, bounds checks, gathers)."""
+
+    name = "tir.index"
+    expr = prop_def(DimAttr)
+    result = result_def(IndexType)
+
+    def __init__(self, expr: ExprLike) -> None:
+        super().__init__(properties={"expr": DimAttr.of(expr)}, result_types=[IndexType()])
+
+    @classmethod
+    def parse(cls, parser: Parser) -> IndexOp:
+        parser.parse_punctuation("(")
+        e = parse_dim(parser)
+        parser.parse_punctuation(")")
+        return IndexOp(e)
+
+    def print(self, printer: Printer) -> None:
+        printer.print_string(f" ({fmt(self.expr)})")
+
+
+TIR_OPS: list[type[Operation]] = [FuncOp, ReturnOp, ForOp, BlockOp, LoadOp, StoreOp, AllocOp, IndexOp]

@@ -46,7 +46,7 @@ class _Checker:
             self.visit(op, visible)
 
     def visit(self, op: Operation, visible: set[str]) -> None:
-        from tensorforge.dialects.tirops.ops import BlockOp, ForOp, LoadOp, StoreOp
+        from tensorforge.dialects.tirops.ops import BlockOp, ForOp, IndexOp, LoadOp, StoreOp
 
         if isinstance(op, ForOp):
             self.need(op.extent_expr, set(), f"extent of loop '{op.var_name}'")
@@ -55,6 +55,9 @@ class _Checker:
             return
         if isinstance(op, BlockOp):
             self.visit_block(op, visible)
+            return
+        if isinstance(op, IndexOp):
+            self.need(op.expr.data, visible, "tir.index")
             return
         if isinstance(op, LoadOp | StoreOp):
             for e in op.indices:

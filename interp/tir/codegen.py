@@ -22,7 +22,7 @@ from xdsl.dialects.builtin import FloatAttr, IntegerAttr, VectorType
 from xdsl.ir import Operation, SSAValue
 
 from tensorforge.dialects.symbolic import Expr, OpAtom
-from tensorforge.dialects.tirops.ops import AllocOp, BlockOp, ForOp, FuncOp, LoadOp, ReturnOp, StoreOp
+from tensorforge.dialects.tirops.ops import AllocOp, BlockOp, ForOp, FuncOp, IndexOp, LoadOp, ReturnOp, StoreOp
 from tensorforge.dialects.tirops.syntax import SSA_PREFIX
 from tensorforge.dialects.tirops.types import BufferType
 from tensorforge.errors import InterpError
@@ -128,7 +128,7 @@ class Codegen:
         elif isinstance(op, BlockOp):
             self.block(op, None)
         elif isinstance(op, LoadOp):
-            self.load(op)
+            self.load(op, mask if vector else None)
         elif isinstance(op, StoreOp):
             self.store(op, vector, mask, grid)
         elif isinstance(op, AllocOp):
@@ -136,6 +136,8 @@ class Codegen:
             assert isinstance(t, BufferType)
             shape = tuple(self.extent(d) for d in t.dims)
             self.emit(f"{self.value(op.result)} = _np.zeros({shape}, {self.const(t.dtype)})")
+        elif isinstance(op, IndexOp):
+            self.emit(f"{self.value(op.result)} = {self.expr(op.expr.data)}")
         elif isinstance(op, arith.ConstantOp):
             self.emit(f"{self.value(op.result)} = {self.const(_constant(op))}")
         elif isinstance(op, scf.IfOp):
@@ -239,7 +241,10 @@ class Codegen:
         n = t.get_shape()[0]
         return "(" + ", ".join([*parts[:-1], f"slice({last}, {last} + {n})"]) + ",)"
 
-    def load(self, op: LoadOp) -> None:
+    def load(self, op: LoadOp, mask: str | None = None) -> None:
+        if mask is not None:  # grid points outside the predicate may index out of bounds: clamp them
+            self.emit(f"{self.value(op.result)} = _rt_grid.load({self.value(op.buffer)}, {self.index(op)}, {mask})")
+            return
         idx = self.lanes(op, op.result.type) or self.index(op)
         copy = ".copy()" if isinstance(op.result.type, VectorType) else ""
         self.emit(f"{self.value(op.result)} = {self.value(op.buffer)}[{idx}]{copy}")
@@ -311,7 +316,7 @@ def _perfect_chain(op: ForOp) -> list[ForOp]:
         chain.append(inner)
 
 
-_VECTOR_SAFE = (LoadOp, StoreOp, arith.ConstantOp)
+_VECTOR_SAFE = (LoadOp, StoreOp, IndexOp, arith.ConstantOp)
 
 
 def _vectorizable_body(block: BlockOp) -> bool:
@@ -378,6 +383,13 @@ class GridRuntime:
             index = [i[keep] for i in index]
             value = value[keep]
         return tuple(index), value
+
+    @staticmethod
+    def load(buf: np.ndarray, idx: tuple[object, ...], mask: object) -> np.ndarray:
+        arrays = np.broadcast_arrays(*[np.asarray(i) for i in idx], np.asarray(mask))
+        *index, keep = arrays
+        safe = tuple(np.where(keep, i, 0) for i in index)
+        return buf[safe]
 
     @staticmethod
     def store(buf: np.ndarray, idx: tuple[object, ...], val: object, mask: object) -> None:

@@ -1,0 +1,1 @@
+"""Graph -> tensorir lowering: a te-style builder and one lowering per graph op."""

@@ -1,0 +1,3 @@
+"""Schedule primitives: blocks (being filled in)."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""Schedule primitives: reduction (being filled in)."""
+
+from __future__ import annotations

@@ -30,7 +30,7 @@ class ApplySchedulePass(ModulePass):
         from tensorforge.schedule import Schedule, ScheduleError, Trace
 
         if not self.trace:
-            raise TensorforgeError("tir-apply-schedule: give the trace file with trace=\\"file.sched\\"")
+            raise TensorforgeError('tir-apply-schedule: give the trace file with trace="file.sched"')
         try:
             text = Path(self.trace).read_text()
         except OSError as e:

@@ -352,6 +352,8 @@ class BlockOp(IRDLOperation):
             return ArrayAttr([ArrayAttr([DimAttr.of(x) for pair in r for x in pair]) for r in rs])
 
         body_region = body if isinstance(body, Region) else Region(Block(list(body)))
+        if not body_region.blocks:
+            body_region.add_block(Block())
         init_region = init if isinstance(init, Region) else Region() if init is None else Region(Block(list(init)))
         return BlockOp(
             operands=[list(reads), list(writes)],

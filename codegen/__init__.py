@@ -1,0 +1,1 @@
+"""Code generation from tensorir: LLVM IR for CPUs (llvm/)."""

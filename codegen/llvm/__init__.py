@@ -1,0 +1,1 @@
+"""tensorir -> xDSL llvm dialect -> LLVM IR (llvmlite) -> native code."""

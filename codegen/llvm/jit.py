@@ -1,0 +1,112 @@
+"""Compile lowered modules with llvmlite (MCJIT) and call kernels on numpy arrays.
+
+Target options: `cpu="native"` (the host CPU and its features, default), an
+explicit CPU name (e.g. "znver4", "skylake-avx512"), or "generic" for a
+portable x86-64 baseline.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import functools
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import llvmlite.binding as llvm_binding
+import numpy as np
+from xdsl.dialects.builtin import ModuleOp
+
+from tensorforge.codegen.llvm.lower import ModuleLowering, Options, symbol_order
+from tensorforge.codegen.llvm.scalar import CodegenError
+from tensorforge.dialects.tirops.ops import FuncOp
+
+
+@functools.cache
+def _init() -> None:
+    llvm_binding.initialize_native_target()
+    llvm_binding.initialize_native_asmprinter()
+    gomp = ctypes.util.find_library("gomp")
+    if gomp is None:
+        raise CodegenError("libgomp is needed for parallel loops and was not found")
+    llvm_binding.load_library_permanently(gomp)
+    llvm_binding.load_library_permanently(ctypes.util.find_library("m") or "libm.so.6")
+
+
+def target_machine(cpu: str = "native", opt: int = 3) -> llvm_binding.TargetMachine:
+    _init()
+    target = llvm_binding.Target.from_default_triple()
+    if cpu == "native":
+        name, features = llvm_binding.get_host_cpu_name(), llvm_binding.get_host_cpu_features().flatten()
+    elif cpu == "generic":
+        name, features = "x86-64", ""
+    else:
+        name, features = cpu, ""
+    return target.create_target_machine(cpu=name, features=features, opt=opt, reloc="pic", codemodel="jitdefault")
+
+
+def to_llvm_ir(module: ModuleOp, options: Options | None = None) -> str:
+    """LLVM IR text of every tir.func in `module` (what `-t llvm` prints)."""
+    from xdsl.backend.llvm.convert import convert_module
+
+    lowering = ModuleLowering(options)
+    for op in module.walk():
+        if isinstance(op, FuncOp):
+            lowering.lower_func(op)
+    return str(convert_module(lowering.module(), fallback_target_triple=None))
+
+
+def optimize(ir_text: str, tm: llvm_binding.TargetMachine, opt: int = 3) -> llvm_binding.ModuleRef:
+    mod = llvm_binding.parse_assembly(ir_text)
+    mod.verify()
+    mod.triple = tm.triple
+    mod.data_layout = str(tm.target_data)
+    pto = llvm_binding.create_pipeline_tuning_options(speed_level=opt)
+    pto.loop_vectorization = True
+    pto.slp_vectorization = True
+    pb = llvm_binding.create_pass_builder(tm, pto)
+    pm = pb.getModulePassManager()
+    pm.run(mod, pb)
+    return mod
+
+
+@dataclass
+class Kernel:
+    """A compiled tir.func: call with numpy arrays (inputs then outputs)."""
+
+    name: str
+    symbols: list[str]
+    arg_names: list[str]
+    fn: object
+    engine: object
+
+    def __call__(self, arrays: Sequence[np.ndarray], env: dict[str, int]) -> None:
+        ptrs = [ctypes.c_void_p(a.ctypes.data) for a in arrays]
+        syms = [ctypes.c_int64(env[s]) for s in self.symbols]
+        self.fn(*ptrs, *syms)  # type: ignore[operator]
+
+
+class JitModule:
+    """One llvmlite execution engine holding compiled kernels."""
+
+    def __init__(self, module: ModuleOp, cpu: str = "native", options: Options | None = None, opt: int = 3) -> None:
+        self.tm = target_machine(cpu, opt)
+        self.ir = to_llvm_ir(module, options)
+        self.mod = optimize(self.ir, self.tm, opt)
+        self.engine = llvm_binding.create_mcjit_compiler(self.mod, self.tm)
+        self.engine.finalize_object()
+        self.kernels: dict[str, Kernel] = {}
+        for op in module.walk():
+            if isinstance(op, FuncOp):
+                self.kernels[op.sym_name.data] = self._kernel(op)
+
+    def _kernel(self, func: FuncOp) -> Kernel:
+        name = func.sym_name.data
+        addr = self.engine.get_function_address(name)
+        nbuf = len(func.body.block.args)
+        syms = symbol_order(func)
+        proto = ctypes.CFUNCTYPE(None, *([ctypes.c_void_p] * nbuf), *([ctypes.c_int64] * len(syms)))
+        return Kernel(name, syms, func.arg_name_list, proto(addr), self.engine)
+
+    def asm(self) -> str:
+        return self.tm.emit_assembly(self.mod)

@@ -329,6 +329,7 @@ class _Emitter:
     def __init__(self) -> None:
         self.ops: list[Operation] = []
         self.done: dict[int, SSAValue] = {}
+        self.alive: list[S] = []  # memo keys are ids: keep the keyed objects (temporaries too) alive
         self.reads: dict[int, tuple[Buf, list[tuple[Expr | None, ...]]]] = {}
 
     def read_bufs(self) -> list[Buf]:
@@ -350,6 +351,7 @@ class _Emitter:
         key = id(s)
         if key not in self.done:
             self.done[key] = self._emit(s)
+            self.alive.append(s)
         return self.done[key]
 
     def store(self, s: S, buf: Buf, idx: Sequence[Expr]) -> None:
@@ -358,12 +360,16 @@ class _Emitter:
 
     def _emit(self, s: S) -> SSAValue:
         if isinstance(s, Const):
+            if is_unsigned(s.type):
+                return _unsigned_const(self, int(s.value), s.type)  # type: ignore[arg-type]
             return self.add(arith.ConstantOp(_const_attr(s.value, s.type), s.type))
         if isinstance(s, Index):
             return self.add(IndexOp(s.expr))
         if isinstance(s, Load):
             return self._load(s)
         assert isinstance(s, Op)
+        if s.kind == "cast" and isinstance(s.args[0].type, IndexType) and is_float(s.type):
+            return self.value(Op("cast", (s.args[0].cast(IntegerType(64)),), s.type))  # index -> i64 -> float
         args = [self.value(a) for a in s.args]
         return self.add(_scalar_op(s, args))
 
@@ -480,4 +486,22 @@ def elt_of(dtype: Any) -> Attribute:
     return element_type_of(np.dtype(dtype))
 
 
+def _unsigned_const(em: _Emitter, value: int, t: IntegerType) -> SSAValue:
+    """arith.constant only takes signless integers: the bit pattern as iN, bitcast to uiN."""
+    width = t.width.data
+    bits = value % (1 << width)
+    signed = bits - (1 << width) if bits >= 1 << (width - 1) else bits
+    plain = IntegerType(width)
+    c = em.add(arith.ConstantOp(IntegerAttr(signed, plain), plain))
+    return em.add(arith.BitcastOp(c, t))
+
+
 _ = (Region, Signedness)
+
+
+# -- additions for the elementwise lowerings ----------------------------------------------
+# Float remainder (C fmod) is llvm.frem: xDSL 0.74 has no arith.remf. Integer power is math.ipowi.
+from xdsl.dialects import llvm  # noqa: E402
+
+_FLOAT_OPS["mod"] = llvm.FRemOp
+_MATH["ipowi"] = math.IPowIOp

@@ -36,6 +36,7 @@ COMBINERS: dict[type[Operation], str] = {
     arith.MaximumfOp: "_np.maximum", arith.MinimumfOp: "_np.minimum", arith.MaxnumfOp: "_np.fmax",
     arith.MinnumfOp: "_np.fmin", arith.MaxSIOp: "_np.maximum", arith.MinSIOp: "_np.minimum",
     arith.OrIOp: "_np.bitwise_or", arith.AndIOp: "_np.bitwise_and",
+    arith.MaxUIOp: "_np.maximum", arith.MinUIOp: "_np.minimum",  # unsigned numpy dtypes compare unsigned
 }
 
 
@@ -393,12 +394,14 @@ class GridRuntime:
 
     @staticmethod
     def store(buf: np.ndarray, idx: tuple[object, ...], val: object, mask: object) -> None:
+        buf, idx = _rank0_as_rank1(buf, idx)
         index, value = GridRuntime._prepare(idx, val, mask)
         _check_bounds(buf, index)
         buf[index] = value
 
     @staticmethod
     def accumulate(ufunc: np.ufunc, buf: np.ndarray, idx: tuple[object, ...], val: object, mask: object) -> None:
+        buf, idx = _rank0_as_rank1(buf, idx)
         index, value = GridRuntime._prepare(idx, val, mask)
         _check_bounds(buf, index)
         ufunc.at(buf, index, value.astype(buf.dtype, copy=False))
@@ -408,3 +411,10 @@ def _check_bounds(buf: np.ndarray, index: tuple[np.ndarray, ...]) -> None:
     for axis, (i, n) in enumerate(zip(index, buf.shape, strict=True)):
         if i.size and (i.min() < 0 or i.max() >= n):
             raise InterpError(f"store index out of bounds on axis {axis} (size {n}): [{i.min()}, {i.max()}]")
+
+
+def _rank0_as_rank1(buf: np.ndarray, idx: tuple[object, ...]) -> tuple[np.ndarray, tuple[object, ...]]:
+    """A rank-0 buffer as a 1-element view, so grid stores and ufunc.at get an index to broadcast."""
+    if buf.ndim != 0:
+        return buf, idx
+    return buf.reshape(1), (0,)

@@ -153,6 +153,8 @@ class Codegen:
 
     # -- loops -----------------------------------------------------------------------
     def loop(self, op: ForOp) -> None:
+        if self.extent(op.extent_expr) <= 0:
+            return  # an empty iteration space: the body never runs (and its constant indices are never checked)
         chain = _perfect_chain(op)
         grid = self.choose_grid(chain) if chain else None
         scalar_loops = chain[: len(chain) - len(grid.loops)] if grid else [op]

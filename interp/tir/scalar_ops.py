@@ -207,7 +207,7 @@ class Runtime:
 
     @staticmethod
     def erf(x: object) -> object:
-        from tensorforge.interp.elementwise import _erf
+        from tensorforge.interp.elementwise import erf as _erf
 
         arr = np.asarray(x)
         out = np.asarray(_erf(arr)).astype(arr.dtype)
@@ -232,3 +232,9 @@ class Runtime:
     @staticmethod
     def full_like_bool(a: object, v: bool) -> object:
         return np.full(np.shape(a), v) if isinstance(a, np.ndarray) else np.bool_(v)
+
+
+# llvm.frem (C fmod): xDSL 0.74 has no arith.remf; the elementwise lowerings use it for float mod/fmod.
+from xdsl.dialects import llvm  # noqa: E402
+
+SCALAR_OPS[llvm.FRemOp] = _bin("_np.fmod({0}, {1})")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 
 from xdsl.context import Context
@@ -9,9 +10,14 @@ from xdsl.passes import ModulePass
 from xdsl.universe import Universe
 
 
+@functools.cache
+def _multiverse() -> Universe:
+    return Universe.get_multiverse()
+
+
 def register_dialects(ctx: Context) -> None:
     """Every dialect xDSL ships plus ours, loaded lazily by name."""
-    for name, factory in Universe.get_multiverse().all_dialects.items():
+    for name, factory in _multiverse().all_dialects.items():
         if name not in ctx.registered_dialect_names:
             ctx.register_dialect(name, factory)
     for name, factory in tensorforge_dialects().items():

@@ -56,11 +56,9 @@ def names() -> list[str]:
 
 def available_passes() -> dict[str, object]:
     """Every pass the driver knows: xDSL's and tensorforge's."""
-    from xdsl.universe import Universe
+    from tensorforge.universe import _multiverse, tensorforge_passes
 
-    from tensorforge.universe import tensorforge_passes
-
-    passes: dict[str, object] = dict(Universe.get_multiverse().all_passes)
+    passes: dict[str, object] = dict(_multiverse().all_passes)
     passes.update(tensorforge_passes())
     return passes
 

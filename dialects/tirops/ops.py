@@ -49,7 +49,7 @@ from xdsl.utils.exceptions import VerifyException
 
 from tensorforge.dialects.graphops.types import DimAttr, parse_dim
 from tensorforge.dialects.symbolic import Expr, ExprLike
-from tensorforge.dialects.tirops.syntax import fmt, parse_indices, print_indices
+from tensorforge.dialects.tirops.syntax import fmt, parse_defined_operand, parse_indices, print_indices
 from tensorforge.dialects.tirops.types import BufferType
 
 LOOP_KINDS = ("serial", "parallel", "vectorized", "unrolled", "thread")
@@ -411,7 +411,7 @@ def _parse_iter(parser: Parser) -> tuple[str, str, Expr, Expr]:
 
 
 def _parse_region(parser: Parser) -> tuple[SSAValue, list[tuple[Expr, Expr]]]:
-    buf = parser.parse_operand()
+    buf = parse_defined_operand(parser)
 
     def one() -> tuple[Expr, Expr]:
         start = parse_dim(parser)
@@ -450,7 +450,7 @@ class LoadOp(IRDLOperation):
 
     @classmethod
     def parse(cls, parser: Parser) -> LoadOp:
-        buf = parser.parse_operand()
+        buf = parse_defined_operand(parser)
         exprs, dyn = parse_indices(parser)
         parser.parse_punctuation(":")
         rt = parser.parse_type()
@@ -486,9 +486,9 @@ class StoreOp(IRDLOperation):
 
     @classmethod
     def parse(cls, parser: Parser) -> StoreOp:
-        value = parser.parse_operand()
+        value = parse_defined_operand(parser)
         parser.parse_punctuation(",")
-        buf = parser.parse_operand()
+        buf = parse_defined_operand(parser)
         exprs, dyn = parse_indices(parser)
         return StoreOp(value, buf, [e.data for e in exprs], dyn)
 

@@ -34,12 +34,29 @@ def ssa_slot(e: Expr) -> int | None:
     return int(name[len(SSA_PREFIX) :])
 
 
+def parse_defined_operand(parser: Parser) -> SSAValue:
+    """An operand that must already be defined (its type comes from the definition)."""
+    unresolved = parser.parse_unresolved_operand()
+    values = parser.ssa_values.get(unresolved.operand_name)
+    if values is None or unresolved.index >= len(values):
+        parser.raise_error(f"use of undefined value %{unresolved.operand_name}", unresolved.span)
+    return values[unresolved.index]
+
+
+def parse_optional_defined_operand(parser: Parser) -> SSAValue | None:
+    from xdsl.utils.mlir_lexer import MLIRTokenKind
+
+    if parser._current_token.kind != MLIRTokenKind.PERCENT_IDENT:  # pyright: ignore[reportPrivateUsage]
+        return None
+    return parse_defined_operand(parser)
+
+
 def parse_indices(parser: Parser) -> tuple[list[DimAttr], list[SSAValue]]:
     """`[vi, %idx, n-1]`: exprs and SSA index values, in order."""
     dyn: list[SSAValue] = []
 
     def one() -> DimAttr:
-        operand = parser.parse_optional_operand()
+        operand = parse_optional_defined_operand(parser)
         if operand is not None:
             dyn.append(operand)
             return DimAttr(ssa_placeholder(len(dyn) - 1))

@@ -39,14 +39,21 @@ def bind_arguments(names: Sequence[str], types: Sequence[Attribute], arrays: Seq
     if len(arrays) != len(types):
         raise InputError(f"{where} takes {len(types)} arguments ({', '.join(names)}), got {len(arrays)}")
     env: dict[str, int] = {}
+    pending: list[tuple[Any, int, str]] = []
     for name, t, a in zip(names, types, arrays, strict=True):
         if not hasattr(t, "dims"):
             continue
-        _bind_one(name, t, a, env, where)
+        pending += _bind_one(name, t, a, env, where)
+    # dims written as expressions are checked once every argument has bound its symbols
+    for dim, size, what in pending:
+        _check_dim(dim, size, env, what)
+    for dim, size, what in pending:
+        if dim.free_symbols() - env.keys():
+            raise InputError(f"{what} is {size}, but '{dim}' cannot be determined from the arguments")
     return env
 
 
-def _bind_one(name: str, t: Any, a: Any, env: dict[str, int], where: str) -> None:
+def _bind_one(name: str, t: Any, a: Any, env: dict[str, int], where: str) -> list[tuple[Any, int, str]]:
     if not isinstance(a, np.ndarray):
         raise InputError(f"{where}: argument '{name}' must be a numpy array, got {type(a).__name__}")
     if a.dtype != t.dtype:
@@ -64,8 +71,7 @@ def _bind_one(name: str, t: Any, a: Any, env: dict[str, int], where: str) -> Non
             env[sym] = size
             continue
         pending.append((i, dim, size))
-    for i, dim, size in pending:
-        _check_dim(dim, size, env, f"{where}: argument '{name}' dim {i}")
+    return [(dim, size, f"{where}: argument '{name}' dim {i}") for i, dim, size in pending]
 
 
 def _check_dim(dim: Any, size: int, env: dict[str, int], what: str) -> None:

@@ -203,3 +203,26 @@ def test_constant_dtypes_roundtrip_exactly() -> None:
 def test_constant_shape_mismatch() -> None:
     with pytest.raises(IRError, match="does not match result type"):
         parse_module("graph.func @f() -> (r: !graph.tensor<[3], f32>) {\n  %c = graph.constant dense<[1.0, 2.0]> : tensor<2xf32> : !graph.tensor<[3], f32>\n  graph.return %c : !graph.tensor<[3], f32>\n}")
+
+
+def test_non_finite_constants_roundtrip_through_text() -> None:
+    from tensorforge.dialects.graphops.dense import dense_from_array
+    from tensorforge.dialects.graphops.func import ConstantOp
+
+    c = ConstantOp(dense_from_array(np.array([1.0, -np.inf, np.nan, np.inf], np.float32)))
+    t = c.result.type
+    text = print_module(c).split("=", 1)[1].rstrip()
+    assert 'dense<"0x' in text
+    m = parse_module(f"graph.func @f() -> (r: {t}) {{\n  %c ={text}\n  graph.return %c : {t}\n}}")
+    (r,) = interp.run(m, "f")
+    np.testing.assert_array_equal(r, [1.0, -np.inf, np.nan, np.inf])
+
+
+def test_expression_dims_checked_after_all_symbols_bound() -> None:
+    m = parse_module("""
+graph.func @main(%x: !graph.tensor<[n*2], f32>, %y: !graph.tensor<[n], f32>) -> (r: !graph.tensor<[n], f32>) {
+  graph.return %y : !graph.tensor<[n], f32>
+}""")
+    interp.run(m, "main", np.zeros(6, np.float32), np.zeros(3, np.float32))
+    with pytest.raises(InputError, match="argument 'x' dim 0 is 5, expected n\\*2 = 6"):
+        interp.run(m, "main", np.zeros(5, np.float32), np.zeros(3, np.float32))

@@ -322,7 +322,6 @@ class ConstantOp(IRDLOperation):
     value = prop_def(DenseIntOrFPElementsAttr | ExternalAttr)
     result = result_def(TensorType)
     traits = traits_def(ConstantLike(), Pure())
-    assembly_format = "$value attr-dict `:` type($result)"
 
     def __init__(self, value: DenseIntOrFPElementsAttr | ExternalAttr, result_type: TensorType | None = None) -> None:
         if result_type is None:
@@ -345,6 +344,45 @@ class ConstantOp(IRDLOperation):
 
     def fold(self) -> tuple[Attribute, ...]:
         return (self.value,)
+
+    def print(self, printer: Printer) -> None:
+        """As the assembly format, except that float data holding inf/NaN prints as
+        the raw hex form `dense<"0x...">`, which parses back bit-exactly (xDSL reads
+        a bare `dense<0x7F800000>` as an integer)."""
+        printer.print_string(" ")
+        if _has_non_finite(self.value):
+            assert isinstance(self.value, DenseIntOrFPElementsAttr)
+            printer.print_string(f'dense<"0x{self.value.data.data.hex().upper()}"> : ')
+            printer.print_attribute(self.value.type)
+        else:
+            printer.print_attribute(self.value)
+        if self.attributes:
+            printer.print_op_attributes(self.attributes)
+        printer.print_string(" : ")
+        printer.print_attribute(self.result.type)
+
+    @classmethod
+    def parse(cls, parser: Parser) -> ConstantOp:
+        value = parser.parse_attribute()
+        if not isinstance(value, DenseIntOrFPElementsAttr | ExternalAttr):
+            parser.raise_error(f"graph.constant takes dense<...> or #graph.external<...>, got {value}")
+        attrs = parser.parse_optional_attr_dict()
+        parser.parse_punctuation(":")
+        result_type = parser.parse_type()
+        op = ConstantOp(value, result_type)  # type: ignore[arg-type]
+        op.attributes |= attrs
+        return op
+
+
+def _has_non_finite(value: Attribute) -> bool:
+    import numpy as np
+
+    from tensorforge.dialects.graphops.types import is_float, numpy_dtype
+
+    if not isinstance(value, DenseIntOrFPElementsAttr) or not is_float(value.get_element_type()):
+        return False
+    data = np.frombuffer(value.data.data, dtype=numpy_dtype(value.get_element_type()))
+    return not bool(np.isfinite(data.astype(np.float64)).all())
 
 
 @irdl_op_definition

@@ -14,7 +14,7 @@ from xdsl.dialects.builtin import DictionaryAttr, IntegerAttr, StringAttr, i64
 
 from tensorforge.dialects.graphops.types import DimAttr
 from tensorforge.dialects.symbolic import Expr, product
-from tensorforge.dialects.tirops.ops import THREAD_AXES, BlockOp, ForOp, FuncOp
+from tensorforge.dialects.tirops.ops import THREAD_AXES, AllocOp, BlockOp, ForOp, FuncOp
 from tensorforge.schedule.ir_utils import (
     ScheduleError,
     add_predicate,
@@ -208,6 +208,24 @@ def _refuse_reduce(func: FuncOp, loop: ForOp, what: str) -> None:
             raise ScheduleError(f"{what}: loop '{loop.var_name}' iterates the reduce variable of block '{block.name_str}'")
 
 
+def _refuse_shared_writes(loop: ForOp, what: str) -> None:
+    """Iterations of a parallel loop must write disjoint data: every block under
+    it writes either a buffer allocated inside the loop (private per iteration)
+    or at positions that depend on the loop variable through a spatial variable."""
+    inside = {op.result for op in loop.walk() if isinstance(op, AllocOp)}
+    for block in blocks_under(loop):
+        varying = {n for n, kind, _, b in block.iters if kind == "spatial" and loop.var_name in b.free_symbols()}
+        for buf, region in zip(block.writes, BlockOp.regions_of(block.write_regions), strict=True):
+            if buf in inside:
+                continue
+            used = set().union(*(start.free_symbols() for start, _ in region)) if region else set()
+            if not used & (varying | {loop.var_name}):
+                raise ScheduleError(
+                    f"{what}: iterations of loop '{loop.var_name}' would all write the same part of "
+                    f"{buf.name_hint or 'a buffer'} in block '{block.name_str}'"
+                )
+
+
 def _set_kind(func: FuncOp, loop_name: str, kind: str, thread: str | None = None) -> None:
     loop = find_loop(func, loop_name)
     loop.properties["kind"] = StringAttr(kind)
@@ -221,7 +239,9 @@ def _set_kind(func: FuncOp, loop_name: str, kind: str, thread: str | None = None
 def parallel(func: FuncOp, loop: str) -> None:
     """Run a loop's iterations on several cores: `tir.for i in range(n) parallel`.
     Refused on loops that iterate a reduce variable (no cross-thread reduction)."""
-    _refuse_reduce(func, find_loop(func, loop), "parallel")
+    target = find_loop(func, loop)
+    _refuse_reduce(func, target, "parallel")
+    _refuse_shared_writes(target, "parallel")
     _set_kind(func, loop, "parallel")
 
 
@@ -255,6 +275,7 @@ def bind(func: FuncOp, loop: str, thread: str) -> None:
         raise ScheduleError(f"bind: unknown thread axis '{thread}' (expected one of {', '.join(THREAD_AXES)})")
     target = find_loop(func, loop)
     _refuse_reduce(func, target, "bind")
+    _refuse_shared_writes(target, "bind")
     for outer in enclosing_loops(target):
         if outer.thread is not None and outer.thread.data == thread:
             raise ScheduleError(f"bind: '{thread}' is already bound to enclosing loop '{outer.var_name}'")

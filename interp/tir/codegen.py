@@ -164,6 +164,7 @@ class Codegen:
             self.emit(f"for {self.var(loop.var_name)} in range({self.extent(loop.extent_expr)}):")
             self.depth += 1
         if grid is None:
+            self.emit("pass")  # the body may emit nothing (only empty loops)
             self.ops(op.body.block.ops)
             self.depth -= 1
             return

@@ -342,7 +342,7 @@ def _isinf(ctx: EvalContext, op: Operation, x: Array) -> Array:
     v = _compute_in(x, EXACT)
     pos = np.isposinf(v) & p.bool("detect_positive")
     neg = np.isneginf(v) & p.bool("detect_negative")
-    return pos | neg
+    return np.asarray(pos | neg)  # a rank-0 input gives a numpy scalar otherwise
 
 
 @_impl(g.LeakyReluOp)

@@ -54,7 +54,7 @@ def broadcast_index(buf: Buf, out_idx: Sequence[Expr], out_shape: Sequence[Expr]
     return idx
 
 
-def props_of(op: Operation):  # noqa: ANN201 - Props
+def props_of(op: Operation):
     from tensorforge.dialects.graphops.base import Props
 
     return Props(type(op), dict(op.properties))  # type: ignore[arg-type]

@@ -443,7 +443,7 @@ def _scalar_op(s: Op, args: list[SSAValue]) -> Operation:
     if s.kind in _CMPF:
         if is_float(t0):
             return arith.CmpfOp(args[0], args[1], _CMPF[s.kind])
-        table = _CMPU if is_unsigned(t0) or isinstance(t0, IndexType) and False else _CMPI
+        table = _CMPU if is_unsigned(t0) or (isinstance(t0, IndexType) and False) else _CMPI
         return arith.CmpiOp(args[0], args[1], table[s.kind])
     if s.kind in _MATH:
         return _MATH[s.kind](*args)

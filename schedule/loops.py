@@ -8,6 +8,7 @@ provably cover the extent adds a block predicate for the tail.
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 from xdsl.dialects.builtin import DictionaryAttr, IntegerAttr, StringAttr, i64
@@ -123,7 +124,7 @@ def fuse(func: FuncOp, loops: list[str]) -> str:
     if len(loops) < 2:
         raise ScheduleError(f"fuse needs at least two loops, got {loops}")
     nest = [find_loop(func, name) for name in loops]
-    for outer, inner in zip(nest, nest[1:], strict=False):
+    for outer, inner in itertools.pairwise(nest):
         if single_child(outer) is not inner:
             raise ScheduleError(f"fuse: loop '{inner.var_name}' is not the only statement in loop '{outer.var_name}'")
     name = fresh_name(func, "_".join(loops) + "_fused")
@@ -175,18 +176,18 @@ def reorder(func: FuncOp, loops: list[str]) -> None:
 
 
 def _chain_covering(loops: list[ForOp]) -> list[ForOp]:
-    depth = {id(l): len(enclosing_loops(l)) for l in loops}
-    outer = min(loops, key=lambda l: depth[id(l)])
+    depth = {id(lp): len(enclosing_loops(lp)) for lp in loops}
+    outer = min(loops, key=lambda lp: depth[id(lp)])
     chain = [outer]
     while len(chain) <= max(depth.values()) - depth[id(outer)]:
         child = single_child(chain[-1])
         if not isinstance(child, ForOp):
-            names = ", ".join(l.var_name for l in loops)
+            names = ", ".join(lp.var_name for lp in loops)
             raise ScheduleError(f"reorder: loops {names} are not one perfect nest (loop '{chain[-1].var_name}' has other statements)")
         chain.append(child)
-    for l in loops:
-        if l not in chain:
-            raise ScheduleError(f"reorder: loop '{l.var_name}' is not nested in loop '{outer.var_name}'")
+    for lp in loops:
+        if lp not in chain:
+            raise ScheduleError(f"reorder: loop '{lp.var_name}' is not nested in loop '{outer.var_name}'")
     return chain
 
 

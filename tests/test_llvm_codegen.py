@@ -12,7 +12,7 @@ from tensorforge.schedule import Schedule
 from tests.test_tir_interp import MATMUL
 
 
-def _both(text: str, arrays: list[np.ndarray], env: dict[str, int], schedule=None) -> tuple[list[np.ndarray], list[np.ndarray]]:  # noqa: ANN001
+def _both(text: str, arrays: list[np.ndarray], env: dict[str, int], schedule=None) -> tuple[list[np.ndarray], list[np.ndarray]]:
     m = parse_module(text)
     if schedule is not None:
         schedule(Schedule(m))

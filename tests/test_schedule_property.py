@@ -43,7 +43,7 @@ def _blocks(func: FuncOp) -> list[BlockOp]:
 
 def _request(draw: Any, func: FuncOp) -> tuple[str, dict[str, Any]]:
     """A random request: usually well-formed, sometimes not (both must be safe)."""
-    loops = [l.var_name for l in _loops(func)] or ["nope"]
+    loops = [lp.var_name for lp in _loops(func)] or ["nope"]
     blocks = [b.name_str for b in _blocks(func)] or ["nope"]
     kind = draw(st.sampled_from(LOOP_PRIMITIVES + BLOCK_PRIMITIVES))
     loop = draw(st.sampled_from(loops))

@@ -122,7 +122,8 @@ def lower_fused_func(func: FuncOp, name: str) -> TirFuncOp:
 def _inline_producers(tir: TirFuncOp) -> None:
     """compute_inline every block that writes an intermediate, where allowed."""
     from tensorforge.schedule import Schedule, ScheduleError
-    from tensorforge.schedule.registry import PRIMITIVES, load_all as load_primitives
+    from tensorforge.schedule.registry import PRIMITIVES
+    from tensorforge.schedule.registry import load_all as load_primitives
 
     load_primitives()
     if "compute_inline" not in PRIMITIVES:

@@ -44,7 +44,7 @@ def lower_parallel(fl: object, op: ForOp) -> None:
     _ = (Block, Region, _Scope)
 
 
-def _i32(v: int):  # noqa: ANN202
+def _i32(v: int):
     from xdsl.dialects.builtin import IntegerAttr
 
     return IntegerAttr(v, i32)
@@ -62,7 +62,7 @@ def _to_i64(fl: object, v: SSAValue) -> SSAValue:
     return fl.emit(llvm.ZExtOp(v, i64))  # type: ignore[attr-defined]
 
 
-def _int_of(w: int):  # noqa: ANN202
+def _int_of(w: int):
     from xdsl.dialects.builtin import IntegerType
 
     return IntegerType(w)

@@ -83,7 +83,7 @@ class BufferType(ParametrizedAttribute, TypeAttribute):
         return len(self.shape)
 
     @property
-    def dtype(self):  # noqa: ANN201 - numpy dtype
+    def dtype(self):
         return _NUMPY_OF[self.element_type]
 
     def stride_exprs(self) -> tuple[Expr, ...]:

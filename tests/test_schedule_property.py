@@ -19,7 +19,10 @@ from tensorforge.schedule import Schedule, ScheduleError, Trace
 from tests.tir_workloads import Workload, workloads
 
 LOOP_PRIMITIVES = ["split", "fuse", "reorder", "parallel", "vectorize", "unroll", "bind", "annotate"]
-BLOCK_PRIMITIVES = ["compute_inline", "reverse_compute_inline", "decompose_reduction", "cache_read", "cache_write", "rfactor"]
+BLOCK_PRIMITIVES = [
+    "compute_inline", "reverse_compute_inline", "compute_at", "reverse_compute_at", "decompose_reduction",
+    "cache_read", "cache_write", "rfactor", "set_scope", "storage_align", "transform_layout",
+]
 
 
 @functools.cache
@@ -65,10 +68,18 @@ def _request(draw: Any, func: FuncOp) -> tuple[str, dict[str, Any]]:
         return kind, {"block": block, "buffer_index": 0, "scope": "local"}
     if kind == "rfactor":
         return kind, {"loop": loop, "factor_axis": 0}
+    if kind in ("compute_at", "reverse_compute_at"):
+        return kind, {"block": block, "loop": loop}
+    if kind == "set_scope":
+        return kind, {"block": block, "buffer_index": 0, "scope": draw(st.sampled_from(["shared", "local"]))}
+    if kind == "storage_align":
+        return kind, {"block": block, "buffer_index": 0, "axis": 0, "factor": draw(st.sampled_from([4, 8])), "offset": 1}
+    if kind == "transform_layout":
+        return kind, {"block": block, "buffer_index": 0, "index_map": draw(st.sampled_from(["lambda i, j: (j, i)", "lambda i, j: (i, j floordiv 2, j mod 2)"]))}
     return kind, {"loop": loop}
 
 
-@pytest.mark.parametrize("name", ["matmul", "conv2d", "softmax", "layer_norm", "exp", "add"])
+@pytest.mark.parametrize("name", ["matmul", "conv2d", "softmax", "layer_norm", "exp", "add", "chain"])
 @given(data=st.data())
 def test_random_schedules_preserve_results(name: str, data: st.DataObject) -> None:
     w = _workload(name)

@@ -56,6 +56,30 @@ def workloads(names: tuple[str, ...] | None = None) -> list[Workload]:
         "layer_norm": lambda: lowered("layer_norm", [["n", 8], [8], [8]], lambda x, s, b: g.LayerNormOp(x, s, b, axis=-1), {"n": 3}),
         "exp": lambda: lowered("exp", [["n", 6]], lambda x: g.ExpOp(x), {"n": 7}),
         "add": lambda: lowered("add", [["n", 6], [6]], lambda x, y: g.AddOp(x, y), {"n": 5}),
+        "chain": lambda: lowered_chain(),
     }
     return [makers[n]() for n in (names or tuple(makers))]
 
+
+
+def lowered_chain() -> Workload:
+    """An elementwise chain fused into one function (producers kept as stages
+    here, so that inlining primitives have something to do)."""
+    from tensorforge.lowering.te import PrimFuncBuilder, call
+
+    from xdsl.dialects.builtin import f32
+
+    b = PrimFuncBuilder("chain")
+    x = b.input("x", tensor(["n", 6], np.float32))
+    y = b.input("y", tensor([6], np.float32))
+    out = b.output("out", tensor(["n", 6], np.float32))
+    t1 = b.alloc("t1", ["n", 6], f32)
+    t2 = b.alloc("t2", ["n", 6], f32)
+    b.compute(t1, lambda i: x[i[0], i[1]] * y[i[1]])
+    b.compute(t2, lambda i: call("tanh", t1[i[0], i[1]]))
+    b.compute(out, lambda i: t2[i[0], i[1]] - x[i[0], i[1]])
+    func = b.finish()
+    text = print_module(ModuleOp([func]))
+    rng = np.random.default_rng(1)
+    inputs = [rng.standard_normal((4, 6)).astype(np.float32), rng.standard_normal(6).astype(np.float32)]
+    return Workload("chain", text, inputs, {"n": 4})

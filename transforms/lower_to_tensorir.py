@@ -146,14 +146,16 @@ def _inline_producers(tir: TirFuncOp) -> None:
 
 
 def _lower_fused(module: ModuleOp, func: FuncOp, used: set[str]) -> None:
-    name = _fresh(func.sym_name.data, used)
-    module.body.block.add_op(lower_fused_func(func, name))
+    """The tir.func takes the fused graph function's name (the latter disappears)."""
+    name = func.sym_name.data
+    tir = lower_fused_func(func, name)
     for call in [o for o in module.walk() if isinstance(o, CallOp) and o.callee.root_reference.data == func.sym_name.data]:
         new = CallTirOp(name, list(call.arguments), [r.type for r in call.res])  # type: ignore[misc]
         new.location = call.location
         Rewriter.replace_op(call, new)
     func.detach()
     func.erase()
+    module.body.block.add_op(tir)
 
 
 def _fresh(base: str, used: set[str]) -> str:

@@ -65,9 +65,9 @@ def workloads(names: tuple[str, ...] | None = None) -> list[Workload]:
 def lowered_chain() -> Workload:
     """An elementwise chain fused into one function (producers kept as stages
     here, so that inlining primitives have something to do)."""
-    from tensorforge.lowering.te import PrimFuncBuilder, call
-
     from xdsl.dialects.builtin import f32
+
+    from tensorforge.lowering.te import PrimFuncBuilder, call
 
     b = PrimFuncBuilder("chain")
     x = b.input("x", tensor(["n", 6], np.float32))

@@ -31,7 +31,7 @@ def tensorforge_dialects() -> dict[str, Callable[[], object]]:
 
         return Graph
 
-    def tir():  # noqa: ANN202
+    def tir():
         from tensorforge.dialects.tensorir import TensorIR
 
         return TensorIR

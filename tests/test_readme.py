@@ -15,8 +15,9 @@ def test_readme_python_blocks_run() -> None:
     assert blocks
     cwd = os.getcwd()
     os.chdir(ROOT)
+    namespace: dict[str, object] = {}
     try:
-        for code in blocks:
-            exec(compile(code, "README.md", "exec"), {})
+        for code in blocks:  # blocks build on each other, as a reader runs them
+            exec(compile(code, "README.md", "exec"), namespace)
     finally:
         os.chdir(cwd)

@@ -10,7 +10,27 @@ from tensorforge.ir import make_context, parse_module, print_module, verify_modu
 
 __version__ = "0.1.0"
 
+
+def compile(module, target: str = "llvm", entry: str = "main", **options):
+    """Compile graph function `entry` of `module` to native code: a `CompiledModule`.
+
+    Options: cpu ("native", "generic" or a CPU name), params (values of graph.param),
+    schedule ("default" or None), fast_math (False), base_dir (for external constants).
+    """
+    from tensorforge.runtime import compile_module
+
+    return compile_module(module, target, entry, **options)
+
+
+def load(path):
+    """Load a module saved with `CompiledModule.save` (no recompilation)."""
+    from tensorforge.runtime import load as _load
+
+    return _load(path)
+
 __all__ = [
+    "compile",
+    "load",
     "IRError",
     "InputError",
     "InterpError",

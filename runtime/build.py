@@ -1,0 +1,89 @@
+"""`compile`: graph module -> lowered, scheduled tensorir -> one native entry point."""
+
+from __future__ import annotations
+
+import ctypes
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from xdsl.dialects.builtin import ModuleOp
+
+from tensorforge.codegen.llvm.lower import ModuleLowering, Options
+from tensorforge.runtime.compiled import CompiledModule
+from tensorforge.runtime.entry import ENTRY, build_entry
+from tensorforge.runtime.program import CompileError, Program, build_program
+
+
+def prepare(module: ModuleOp, entry: str, schedule: str | None) -> ModuleOp:
+    """Clone, inline calls, lower to tensorir and apply the default schedules."""
+    from tensorforge import pipelines
+    from tensorforge.runtime.inline import inline_calls
+
+    m = module.clone()
+    inline_calls(m, entry)
+    pipelines.run(m, "graph-lower-to-tensorir")
+    if schedule == "default":
+        _default_schedule(m)
+    elif schedule not in (None, "none"):
+        raise CompileError(f"unknown schedule '{schedule}' (use 'default' or None)")
+    return m
+
+
+def _default_schedule(m: ModuleOp) -> None:
+    try:
+        from tensorforge.schedule.rules import apply_default_schedule
+    except ImportError:
+        return
+    apply_default_schedule(m)
+
+
+def native_code(prog: Program, cpu: str, options: Options) -> tuple[Any, Any, str]:
+    """(entry function, engine keep-alive, optimized LLVM IR) for a program."""
+    import llvmlite.binding as llvm_binding
+    from xdsl.backend.llvm.convert import convert_module
+
+    from tensorforge.codegen.llvm.jit import optimize, target_machine
+
+    lowering = ModuleLowering(options)
+    for kernel in prog.kernels.values():
+        lowering.lower_func(kernel)
+    lowering.funcs.append(build_entry(prog))
+    tm = target_machine(cpu)
+    mod = optimize(str(convert_module(lowering.module(), fallback_target_triple=None)), tm)
+    ir_text = str(mod)
+    engine = llvm_binding.create_mcjit_compiler(mod, tm)
+    engine.finalize_object()
+    fn = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.c_void_p)(engine.get_function_address(ENTRY))
+    return fn, (engine, tm), ir_text
+
+
+def compile_module(
+    module: ModuleOp,
+    target: str = "llvm",
+    entry: str = "main",
+    *,
+    cpu: str = "native",
+    params: dict[str, np.ndarray] | None = None,
+    schedule: str | None = "default",
+    fast_math: bool = False,
+    base_dir: str | Path | None = None,
+) -> CompiledModule:
+    """Compile graph function `entry` of `module` for the CPU."""
+    if target not in ("llvm", "cpu"):
+        raise CompileError(f"unknown target '{target}' (this build supports 'llvm')")
+    start = time.perf_counter()
+    lowered = prepare(module, entry, schedule)
+    prog = build_program(lowered, entry, dict(params or {}), Path(base_dir) if base_dir else Path.cwd())
+    fn, keep, ir_text = native_code(prog, cpu, Options(fast_math=fast_math))
+    info = {
+        "cpu": cpu,
+        "kernels": len(prog.kernels),
+        "calls": len(prog.calls),
+        "compile_seconds": time.perf_counter() - start,
+    }
+    cm = CompiledModule(prog, fn, keep, info)
+    cm._lowered = lowered  # type: ignore[attr-defined]
+    cm._ir = ir_text  # type: ignore[attr-defined]
+    return cm

@@ -23,9 +23,9 @@ from typing import Any
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import models  # noqa: E402
+import models
 
-import tensorforge  # noqa: E402
+import tensorforge
 
 Runner = Callable[[], Any]
 
@@ -62,7 +62,7 @@ def _torch_compile(torch: Any, fn: Callable[..., Any], *args: Any) -> tuple[Runn
         with torch.no_grad():
             compiled(*args)
         seconds = time.perf_counter() - start
-    except Exception:  # noqa: BLE001 - a peer that cannot run here is simply absent
+    except Exception:
         return None, None
 
     def run() -> Any:

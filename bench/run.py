@@ -171,7 +171,7 @@ def w2(rounds: int) -> list[dict[str, Any]]:
             return torch.nn.functional.linear(h, tw[4], tw[5])
 
         fns["torch eager"] = lambda: t_mlp(tx)
-        tc, tc_s = _torch_compile(torch, t_mlp, tx)
+        tc, _ = _torch_compile(torch, t_mlp, tx)
         if tc:
             fns["torch.compile"] = tc
     t = timeit(fns, rounds)

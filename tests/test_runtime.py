@@ -87,7 +87,7 @@ def test_dlpack_tensors_zero_copy(chain: tuple) -> None:
 
 
 def test_save_and_load_without_recompiling(chain: tuple, tmp_path: Path) -> None:
-    m, cm = chain
+    _, cm = chain
     path = tmp_path / "chain.tfm"
     cm.save(str(path))
     again = tensorforge.load(path)

@@ -9,6 +9,7 @@ f32). Runtime helpers (`_rt.*`) implement the rounding-sensitive cases.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 from xdsl.dialects import arith, math
@@ -165,7 +166,7 @@ class Runtime:
         return np.dtype(name)
 
     @staticmethod
-    def astype(x: object, dtype: np.dtype) -> object:
+    def astype(x: Any, dtype: np.dtype) -> Any:
         if isinstance(x, np.ndarray):
             return x.astype(dtype)
         if dtype == Runtime.INDEX:
@@ -173,40 +174,40 @@ class Runtime:
         return dtype.type(x)
 
     @staticmethod
-    def as_unsigned(x: object, dtype: np.dtype) -> object:
+    def as_unsigned(x: Any, dtype: np.dtype) -> Any:
         if dtype == Runtime.INDEX or dtype.kind != "i":
             return x
         return np.asarray(x).astype(dtype).view(np.dtype(f"u{dtype.itemsize}"))
 
     @staticmethod
-    def divsi(a: object, b: object) -> object:
+    def divsi(a: Any, b: Any) -> Any:
         """Signed division truncating toward zero (numpy's // floors)."""
         q = np.floor_divide(a, b)
         r = a - q * b  # type: ignore[operator]
         return q + ((r != 0) & ((np.asarray(a) < 0) != (np.asarray(b) < 0))).astype(np.asarray(q).dtype)
 
     @staticmethod
-    def remsi(a: object, b: object) -> object:
+    def remsi(a: Any, b: Any) -> Any:
         return np.fmod(a, b)
 
     @staticmethod
-    def shl(a: object, b: object) -> object:
+    def shl(a: Any, b: Any) -> Any:
         return np.left_shift(a, b)
 
     @staticmethod
-    def shrs(a: object, b: object) -> object:
+    def shrs(a: Any, b: Any) -> Any:
         return np.right_shift(a, b)
 
     @staticmethod
-    def bitcast(x: object, dtype: np.dtype) -> object:
+    def bitcast(x: Any, dtype: np.dtype) -> Any:
         return np.asarray(x).view(dtype) if isinstance(x, np.ndarray) else np.asarray(x).view(dtype)[()]
 
     @staticmethod
-    def rsqrt(x: object) -> object:
+    def rsqrt(x: Any) -> Any:
         return np.reciprocal(np.sqrt(x))
 
     @staticmethod
-    def erf(x: object) -> object:
+    def erf(x: Any) -> Any:
         from tensorforge.interp.elementwise import erf as _erf
 
         arr = np.asarray(x)
@@ -214,23 +215,23 @@ class Runtime:
         return out if isinstance(x, np.ndarray) else out[()]
 
     @staticmethod
-    def round_away(x: object) -> object:
+    def round_away(x: Any) -> Any:
         return np.copysign(np.floor(np.abs(x) + np.asarray(0.5, dtype=np.asarray(x).dtype)), x)
 
     @staticmethod
-    def ipowi(a: object, b: object) -> object:
+    def ipowi(a: Any, b: Any) -> Any:
         return np.power(a, b)
 
     @staticmethod
-    def fpowi(a: object, b: object) -> object:
+    def fpowi(a: Any, b: Any) -> Any:
         return np.power(a, np.asarray(b).astype(np.asarray(a).dtype))
 
     @staticmethod
-    def unordered(a: object, b: object) -> object:
+    def unordered(a: Any, b: Any) -> Any:
         return np.isnan(a) | np.isnan(b)
 
     @staticmethod
-    def full_like_bool(a: object, v: bool) -> object:
+    def full_like_bool(a: Any, v: bool) -> Any:
         return np.full(np.shape(a), v) if isinstance(a, np.ndarray) else np.bool_(v)
 
 

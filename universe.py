@@ -36,7 +36,17 @@ def tensorforge_dialects() -> dict[str, Callable[[], object]]:
 
         return TensorIR
 
-    return {"graph": graph, "tir": tir}
+    def stablehlo():
+        from tensorforge.dialects.stablehlo import StableHLO
+
+        return StableHLO
+
+    def chlo():
+        from tensorforge.dialects.chlo import Chlo
+
+        return Chlo
+
+    return {"graph": graph, "tir": tir, "stablehlo": stablehlo, "chlo": chlo}
 
 
 def tensorforge_passes() -> dict[str, Callable[[], type[ModulePass]]]:

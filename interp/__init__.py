@@ -13,6 +13,8 @@ _FAMILIES = (
     "tensorforge.interp.reduce",
     "tensorforge.interp.shape",
     "tensorforge.interp.index",
+    "tensorforge.interp.stablehlo",
+    "tensorforge.interp.attention",
 )
 
 

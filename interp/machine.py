@@ -172,7 +172,14 @@ class GraphFunctions(InterpreterFunctions):
 
     @impl(g.CallTirOp)
     def run_call_tir(self, interpreter: Interpreter, op: g.CallTirOp, args: PythonValues) -> PythonValues:
-        from tensorforge.dialects.tirops.ops import FuncOp as TirFuncOp
+        from xdsl.dialects import func as xfunc
+
+    from tensorforge.dialects.tirops.ops import FuncOp as TirFuncOp
+
+    if isinstance(func, xfunc.FuncOp):  # a StableHLO program (func.func of stablehlo ops)
+        from tensorforge.interp.stablehlo import run_stablehlo
+
+        return list(run_stablehlo(module, entry, *arrays))
         from tensorforge.interp.tir import run_func
 
         callee = SymbolTable.lookup_symbol(op, op.callee)

@@ -172,14 +172,7 @@ class GraphFunctions(InterpreterFunctions):
 
     @impl(g.CallTirOp)
     def run_call_tir(self, interpreter: Interpreter, op: g.CallTirOp, args: PythonValues) -> PythonValues:
-        from xdsl.dialects import func as xfunc
-
-    from tensorforge.dialects.tirops.ops import FuncOp as TirFuncOp
-
-    if isinstance(func, xfunc.FuncOp):  # a StableHLO program (func.func of stablehlo ops)
-        from tensorforge.interp.stablehlo import run_stablehlo
-
-        return list(run_stablehlo(module, entry, *arrays))
+        from tensorforge.dialects.tirops.ops import FuncOp as TirFuncOp
         from tensorforge.interp.tir import run_func
 
         callee = SymbolTable.lookup_symbol(op, op.callee)
@@ -269,7 +262,14 @@ def run(
     func = SymbolTable.lookup_symbol(module, entry)
     if func is None:
         raise InputError(f"no function @{entry} in the module")
+    from xdsl.dialects import func as xfunc
+
     from tensorforge.dialects.tirops.ops import FuncOp as TirFuncOp
+
+    if isinstance(func, xfunc.FuncOp):  # a StableHLO program (func.func of stablehlo ops)
+        from tensorforge.interp.stablehlo import run_stablehlo
+
+        return list(run_stablehlo(module, entry, *arrays))
 
     if isinstance(func, TirFuncOp):  # loop-level entry: buffers in, buffers (written) out
         from tensorforge.interp.tir import run_func

@@ -9,6 +9,8 @@ from xdsl.dialect_interfaces.constant_materialization import ConstantMaterializa
 from xdsl.dialects.builtin import DenseIntOrFPElementsAttr
 from xdsl.ir import Attribute, Dialect, Operation
 
+from tensorforge.dialects.graphops.attention import *
+from tensorforge.dialects.graphops.attention import ATTENTION_OPS
 from tensorforge.dialects.graphops.base import GraphOp, Props
 from tensorforge.dialects.graphops.call_tir import CALL_TIR_OPS, CallTirOp
 from tensorforge.dialects.graphops.elementwise import *
@@ -25,7 +27,7 @@ from tensorforge.dialects.graphops.shape import *
 from tensorforge.dialects.graphops.shape import SHAPE_OPS
 from tensorforge.dialects.graphops.types import DimAttr, ShapeAttr, TensorType
 
-GRAPH_OPS = [*FUNC_OPS, *CALL_TIR_OPS, *ELEMENTWISE_OPS, *NN_OPS, *REDUCE_OPS, *SHAPE_OPS, *INDEX_OPS]
+GRAPH_OPS = [*FUNC_OPS, *CALL_TIR_OPS, *ELEMENTWISE_OPS, *NN_OPS, *REDUCE_OPS, *SHAPE_OPS, *INDEX_OPS, *ATTENTION_OPS]
 
 
 

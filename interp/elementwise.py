@@ -407,7 +407,7 @@ def _cast_rules(x: Array, to: np.dtype) -> Array:
     if x.dtype == to:
         return x
     if to == np.bool_:
-        return x != 0
+        return np.asarray(x != 0)
     if x.dtype == np.bool_:
         return x.astype(to)
     if is_float_dtype(x.dtype) and to.kind in "iu":

@@ -63,6 +63,11 @@ def _reshape(ctx: EvalContext, op: Operation, x: Array) -> Array:
             dims.append(None)  # an unbound symbol is found like -1
         else:
             dims.append(_size(ctx, op, d))
+    if math.prod(d for d in dims if d is not None) == 0:  # 0 elements: -1 is what the inferred type says
+        result_dims = ctx.result_type(op).dims
+        for i, d in enumerate(dims):
+            if d is None and _bound(ctx, result_dims[i]) and result_dims[i].evaluate(ctx.env) >= 0:
+                dims[i] = result_dims[i].evaluate(ctx.env)
     known = math.prod(d for d in dims if d is not None)
     holes = dims.count(None)
     bad = holes > 1 or any(d is not None and d < 0 for d in dims)

@@ -25,6 +25,7 @@ FAMILIES = (
     "tensorforge.lowering.reduce",
     "tensorforge.lowering.shape",
     "tensorforge.lowering.index",
+    "tensorforge.lowering.attention",
 )
 
 

@@ -11,6 +11,9 @@ from xdsl.dialects.builtin import ModuleOp
 
 PIPELINES: dict[str, str] = {
     "graph-simplify": "canonicalize,cse,graph-infer-shapes,dce",
+    "graph-optimize": "canonicalize,graph-fold-constants,graph-recognize,graph-fold-batchnorm,canonicalize,cse,"
+    "graph-fuse-ops,dce",
+    "graph-lower": "graph-lower-to-tensorir",
 }
 
 

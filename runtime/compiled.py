@@ -81,7 +81,7 @@ class CompiledModule:
         from tensorforge.interp.machine import bind_arguments
 
         prog = self.prog
-        arrays = [np.ascontiguousarray(as_array(a, n)) for a, n in zip(args, prog.arg_names, strict=False)]
+        arrays = [np.asarray(as_array(a, n), order="C") for a, n in zip(args, prog.arg_names, strict=False)]  # keeps 0-d arrays 0-d
         env = bind_arguments(prog.arg_names, [prog.types[v] for v in prog.args], arrays if len(arrays) == len(args) else list(args), f"@{prog.entry}")
         binding = self._binding(env)
         outs = self._outputs(binding, out)
@@ -172,7 +172,10 @@ class CompiledModule:
                 else:
                     out_slots.append((slot, result_index[v]))
             fake = [np.broadcast_to(np.zeros((), prog.types[v].dtype), shapes[v]) for v in [*call.inputs, *call.outputs]]
-            kenv = bind_arguments(kernel.arg_name_list, kernel.function_type.inputs.data, fake, f"@{kernel.sym_name.data}")
+            try:
+                kenv = bind_arguments(kernel.arg_name_list, kernel.function_type.inputs.data, fake, f"@{kernel.sym_name.data}")
+            except InputError:
+                kenv = env  # a kernel whose buffers only have composite dims (s0*4): its symbols are the graph's
             for s, name in zip(sym_ids, symbol_order(kernel), strict=True):
                 syms[s] = kenv[name]
         return _Binding(shapes, plan, workspace, slots, syms, arg_slots, out_slots)

@@ -14,7 +14,7 @@ from xdsl.dialects import llvm
 from xdsl.dialects.builtin import ArrayAttr, DictionaryAttr, IntegerAttr, i64
 from xdsl.ir import Block, Region
 
-from tensorforge.codegen.llvm.lower import symbol_order
+from tensorforge.codegen.llvm.lower import kernel_symbol, symbol_order
 from tensorforge.dialects.tirops.ops import FuncOp as TirFuncOp
 from tensorforge.runtime.program import Program
 
@@ -60,7 +60,7 @@ def build_entry(prog: Program) -> llvm.FuncOp:
         for s in sym_ids:
             addr = emit(llvm.GEPOp.from_mixed_indices(syms_ptr, [const(s)], i64))
             args.append(emit(llvm.LoadOp(addr, i64)))
-        emit(llvm.CallOp(kernel.sym_name.data, *args))  # type: ignore[arg-type]
+        emit(llvm.CallOp(kernel_symbol(kernel.sym_name.data), *args))  # type: ignore[arg-type]
     emit(llvm.ReturnOp())
     ftype = llvm.LLVMFunctionType([PTR, PTR], VOID)
     return llvm.FuncOp(ENTRY, ftype, linkage=llvm.LinkageAttr("external"), body=Region(block),

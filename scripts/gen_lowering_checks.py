@@ -106,6 +106,7 @@ def nn_cases() -> list[Case]:
         (g.AvgPoolOp, [x4], lambda x: g.AvgPoolOp(x, **win)),
         (g.GlobalAvgPoolOp, [x4], g.GlobalAvgPoolOp),
         (g.AdaptiveAvgPoolOp, [(["n", 3, 7, 7], "float32")], lambda x: g.AdaptiveAvgPoolOp(x, output_size=[3, 3])),
+        (g.AttentionOp, [(["n", 5, 8], "float32"), (["n", 6, 8], "float32"), (["n", 6, 4], "float32")], g.AttentionOp),
     ]  # fmt: skip
 
 

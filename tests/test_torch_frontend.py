@@ -1,6 +1,9 @@
 """PyTorch frontend: models built here are exported with torch.export, imported
 with `from_exported_program`, run through the interpreter and compared with
-torch eager (tolerances stated per test; f32 unless said otherwise)."""
+torch eager (tolerances stated per test; f32 unless said otherwise). The ten
+models also run as compiled CPU code (`tensorforge.compile` of the same module,
+`check(..., compiled=True)`) against the same tolerances; `torch.compile` with
+the tensorforge backend is tested in test_torch_compiled.py."""
 
 from __future__ import annotations
 
@@ -10,6 +13,8 @@ from typing import Any
 
 import numpy as np
 import pytest
+
+import tensorforge
 
 torch = pytest.importorskip("torch")
 nn = torch.nn
@@ -48,24 +53,29 @@ def to_numpy(t: Any) -> np.ndarray:
 
 
 def compare(model: Any, module: ModuleOp, inputs: Sequence[Any], rtol: float, atol: float,
-            params: dict[str, np.ndarray] | None = None) -> None:
+            params: dict[str, np.ndarray] | None = None, compiled: Any = None) -> None:
+    """Interpreter results (and those of the `compiled` module, if given) against torch eager."""
     with torch.no_grad():
         ref = model(*inputs)
     refs = list(ref) if isinstance(ref, tuple | list) else [ref]
-    got = interp.run(module, "main", *[to_numpy(i) for i in inputs], params=params)
-    assert len(got) == len(refs)
-    for i, (r, o) in enumerate(zip(refs, got, strict=True)):
-        want = to_numpy(r)
-        assert o.shape == want.shape, f"output {i}: shape {o.shape} vs torch {want.shape}"
-        assert o.dtype == want.dtype, f"output {i}: dtype {o.dtype} vs torch {want.dtype}"
-        np.testing.assert_allclose(o, want, rtol=rtol, atol=atol, err_msg=f"output {i}")
+    arrays = [to_numpy(i) for i in inputs]
+    runs = {"interpreter": interp.run(module, "main", *arrays, params=params)}
+    if compiled is not None:
+        runs["compiled"] = compiled(*arrays)
+    for how, got in runs.items():
+        assert len(got) == len(refs)
+        for i, (r, o) in enumerate(zip(refs, got, strict=True)):
+            want = to_numpy(r)
+            assert o.shape == want.shape, f"{how} output {i}: shape {o.shape} vs torch {want.shape}"
+            assert o.dtype == want.dtype, f"{how} output {i}: dtype {o.dtype} vs torch {want.dtype}"
+            np.testing.assert_allclose(o, want, rtol=rtol, atol=atol, err_msg=f"{how} output {i}")
 
 
-def check(model: Any, *inputs: Any, rtol: float = 1e-4, atol: float = 1e-5) -> ModuleOp:
-    """Export with static shapes, import, run, compare."""
+def check(model: Any, *inputs: Any, rtol: float = 1e-4, atol: float = 1e-5, compiled: bool = False) -> ModuleOp:
+    """Export with static shapes, import, run (and compile and run), compare."""
     torch.manual_seed(0)
     module = from_exported_program(export(model, *inputs))
-    compare(model, module, inputs, rtol, atol)
+    compare(model, module, inputs, rtol, atol, compiled=tensorforge.compile(module) if compiled else None)
     return module
 
 
@@ -233,7 +243,7 @@ def test_mlp() -> None:
     """rtol 1e-4, atol 1e-5; also the printed module parses back and runs the same."""
     model = MLP()
     x = torch.randn(4, 16)
-    module = check(model, x, rtol=1e-4, atol=1e-5)
+    module = check(model, x, rtol=1e-4, atol=1e-5, compiled=True)
     assert {"graph.dense", "graph.relu", "graph.silu", "graph.log_softmax"} <= ops_of(module)
     reparsed = parse_module(print_module(module))
     np.testing.assert_array_equal(interp.run(reparsed, "main", x.numpy())[0], interp.run(module, "main", x.numpy())[0])
@@ -243,7 +253,7 @@ def test_cnn_batch_norm_pooling() -> None:
     """rtol 1e-4, atol 1e-5."""
     model = CNN()
     randomize_norm_stats(model)
-    module = check(model, torch.randn(2, 3, 16, 16), rtol=1e-4, atol=1e-5)
+    module = check(model, torch.randn(2, 3, 16, 16), rtol=1e-4, atol=1e-5, compiled=True)
     assert {"graph.conv", "graph.batch_norm", "graph.max_pool", "graph.avg_pool", "graph.adaptive_avg_pool"} <= ops_of(module)
 
 
@@ -251,14 +261,14 @@ def test_resnet_basic_blocks() -> None:
     """rtol 1e-4, atol 1e-5 (in-place ReLU in the stem is functionalized by export)."""
     model = ResNet()
     randomize_norm_stats(model)
-    check(model, torch.randn(2, 3, 32, 32), rtol=1e-4, atol=1e-5)
+    check(model, torch.randn(2, 3, 32, 32), rtol=1e-4, atol=1e-5, compiled=True)
 
 
 def test_depthwise_separable_conv() -> None:
     """rtol 1e-4, atol 1e-5; grouped and transposed convolutions included."""
     model = DepthwiseSeparable()
     randomize_norm_stats(model)
-    module = check(model, torch.randn(2, 8, 10, 10), rtol=1e-4, atol=1e-5)
+    module = check(model, torch.randn(2, 8, 10, 10), rtol=1e-4, atol=1e-5, compiled=True)
     assert "graph.conv_transpose" in ops_of(module)
 
 
@@ -277,7 +287,7 @@ def test_transformer_encoder_layer() -> None:
             return self.b(self.a(x, src_key_padding_mask=pad), src_mask=mask)
 
     pad = torch.tensor([[False] * 6, [False] * 4 + [True] * 2])
-    check(Encoder(), torch.randn(2, 6, 32), pad, rtol=1e-4, atol=1e-5)
+    check(Encoder(), torch.randn(2, 6, 32), pad, rtol=1e-4, atol=1e-5, compiled=True)
 
 
 def test_gpt_decoder_block_causal_mask() -> None:
@@ -295,21 +305,31 @@ def test_gpt_decoder_block_causal_mask() -> None:
     np.testing.assert_array_equal(interp.run(reparsed, "main", x)[0], interp.run(module, "main", x)[0])
 
 
+def test_gpt_decoder_block_compiled() -> None:
+    """The dynamic GPT block as ONE compiled module run at three sizes: rtol 1e-4, atol 1e-5."""
+    model = GPTBlock()
+    ep = export(model, torch.randn(2, 8, 32), dynamic_shapes={"x": {0: Dim("batch", min=2, max=8), 1: Dim("seq", min=2, max=16)}})
+    module = from_exported_program(ep)
+    compiled = tensorforge.compile(module)
+    for shape in [(3, 5, 32), (2, 16, 32), (4, 9, 32)]:
+        compare(model, module, [torch.randn(shape)], rtol=1e-4, atol=1e-5, compiled=compiled)
+
+
 def test_embedding_layer_norm_gelu() -> None:
     """int64 token ids, arange positions: rtol 1e-4, atol 1e-5."""
-    module = check(EmbedNorm(), torch.randint(0, 50, (2, 7)), rtol=1e-4, atol=1e-5)
+    module = check(EmbedNorm(), torch.randint(0, 50, (2, 7)), rtol=1e-4, atol=1e-5, compiled=True)
     assert {"graph.embedding", "graph.layer_norm", "graph.gelu", "graph.iota"} <= ops_of(module)
 
 
 def test_unet_block_upsampling_concat() -> None:
     """rtol 1e-4, atol 1e-5."""
-    module = check(UNetBlock(), torch.randn(2, 3, 8, 8), rtol=1e-4, atol=1e-5)
+    module = check(UNetBlock(), torch.randn(2, 3, 8, 8), rtol=1e-4, atol=1e-5, compiled=True)
     assert {"graph.resize", "graph.concat", "graph.group_norm", "graph.pad"} <= ops_of(module)
 
 
 def test_lstm_and_gru_cell_step() -> None:
     """One nn.LSTMCell and one nn.GRUCell step: rtol 1e-4, atol 1e-5."""
-    check(RNNCells(), torch.randn(3, 12), torch.randn(3, 20), torch.randn(3, 20), rtol=1e-4, atol=1e-5)
+    check(RNNCells(), torch.randn(3, 12), torch.randn(3, 20), torch.randn(3, 20), rtol=1e-4, atol=1e-5, compiled=True)
 
 
 def test_lstm_and_gru_layers() -> None:
@@ -326,11 +346,12 @@ def test_lstm_and_gru_layers() -> None:
             z, hg = self.gru(y)
             return z, h, c, hg
 
-    check(Recurrent(), torch.randn(2, 3, 8), rtol=1e-4, atol=1e-5)
+    check(Recurrent(), torch.randn(2, 3, 8), rtol=1e-4, atol=1e-5, compiled=True)
 
 
 def test_dynamic_batch_several_sizes() -> None:
-    """A CNN exported with a dynamic batch dim runs at batch 2, 5 and 9: rtol 1e-4, atol 1e-5."""
+    """A CNN exported with a dynamic batch dim runs at batch 2, 5 and 9, interpreted
+    and through one compiled module: rtol 1e-4, atol 1e-5."""
     model = CNN()
     randomize_norm_stats(model)
     ep = export(model, torch.randn(2, 3, 16, 16), dynamic_shapes={"x": {0: Dim("batch", min=2, max=64)}})
@@ -340,8 +361,9 @@ def test_dynamic_batch_several_sizes() -> None:
     batch = arg.dims[0]
     assert batch.is_symbol() and str(batch) in {str(s) for s in ep.range_constraints}
     assert res.dims[0] == batch and res.dims[1] == 5
+    compiled = tensorforge.compile(module)
     for n in (2, 5, 9):
-        compare(model, module, [torch.randn(n, 3, 16, 16)], rtol=1e-4, atol=1e-5)
+        compare(model, module, [torch.randn(n, 3, 16, 16)], rtol=1e-4, atol=1e-5, compiled=compiled)
     with pytest.raises(InputError, match="argument 'x' dim 1 is 4, expected 3"):
         interp.run(module, "main", np.zeros((2, 4, 16, 16), np.float32))
 

@@ -32,6 +32,12 @@ class TensorforgeOptMain(xDSLOptMain):
         for name, factory in tensorforge_passes().items():
             self.register_pass(name, factory)
 
+    def register_all_targets(self) -> None:
+        super().register_all_targets()
+        from tensorforge.codegen.llvm.target import LLVMTarget
+
+        self.available_targets["llvm"] = lambda: LLVMTarget  # LLVM IR of the tir.funcs (replaces xDSL's)
+
     def register_all_frontends(self) -> None:
         super().register_all_frontends()
         self.available_frontends["mlir"] = self._parse_mlir

@@ -37,10 +37,38 @@ def _apply_schedule() -> type[ModulePass]:
     return ApplySchedulePass
 
 
+def _fuse_ops() -> type[ModulePass]:
+    from tensorforge.transforms.fuse_ops import FuseOpsPass
+
+    return FuseOpsPass
+
+
+def _fold_batchnorm() -> type[ModulePass]:
+    from tensorforge.transforms.fold_batchnorm import FoldBatchNormPass
+
+    return FoldBatchNormPass
+
+
+def _recognize() -> type[ModulePass]:
+    from tensorforge.transforms.recognize import RecognizePass
+
+    return RecognizePass
+
+
+def _graph_canonicalize() -> type[ModulePass]:
+    from tensorforge.transforms.graph_canonicalize import GraphCanonicalizePass
+
+    return GraphCanonicalizePass
+
+
 PASSES: dict[str, Callable[[], type[ModulePass]]] = {
     "graph-infer-shapes": _infer_shapes,
     "graph-fold-constants": _fold_constants,
     "graph-outline-constants": _outline_constants,
     "graph-lower-to-tensorir": _lower_to_tensorir,
     "tir-apply-schedule": _apply_schedule,
+    "graph-canonicalize": _graph_canonicalize,
+    "graph-fuse-ops": _fuse_ops,
+    "graph-fold-batchnorm": _fold_batchnorm,
+    "graph-recognize": _recognize,
 }

@@ -10,6 +10,7 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import functools
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -17,7 +18,7 @@ import llvmlite.binding as llvm_binding
 import numpy as np
 from xdsl.dialects.builtin import ModuleOp
 
-from tensorforge.codegen.llvm.lower import ModuleLowering, Options, symbol_order
+from tensorforge.codegen.llvm.lower import LOOP_HINT, ModuleLowering, Options, kernel_symbol, symbol_order
 from tensorforge.codegen.llvm.scalar import CodegenError
 from tensorforge.dialects.tirops.ops import FuncOp
 
@@ -31,6 +32,9 @@ def _init() -> None:
         raise CodegenError("libgomp is needed for parallel loops and was not found")
     llvm_binding.load_library_permanently(gomp)
     llvm_binding.load_library_permanently(ctypes.util.find_library("m") or "libm.so.6")
+    from tensorforge.codegen.llvm.runtime import install
+
+    install()
 
 
 def target_machine(cpu: str = "native", opt: int = 3) -> llvm_binding.TargetMachine:
@@ -56,8 +60,70 @@ def to_llvm_ir(module: ModuleOp, options: Options | None = None) -> str:
     return str(convert_module(lowering.module(), fallback_target_triple=None))
 
 
+VECTOR_WIDTH_MAX = 64
+"""Largest vectorization factor requested for a `vectorized` loop (elements)."""
+VECTOR_UNROLL_MAX = 8
+"""A vectorized loop of at most this many vector iterations is fully unrolled after vectorization."""
+_HINT_CALL = re.compile(r'^\s*(?:tail\s+)?call\s+(?:\w+\s+)*void\s+@"?' + LOOP_HINT + r'(\w+)"?\(i64 (-?\d+)\)\s*$')
+_HINT_DECL = re.compile(r'^\s*declare\b.*@"?' + LOOP_HINT)
+_MD_ID = re.compile(r"!(\d+)\b")
+
+
+def apply_loop_hints(ir_text: str) -> str:
+    """Turn the loop-hint marker calls that lowering puts on the latches of
+    vectorized and unrolled loops into `llvm.loop` metadata on the latch branch.
+
+    A `vectorized` loop of static extent n asks LLVM's loop vectorizer for the
+    largest power-of-two width dividing n (at most VECTOR_WIDTH_MAX) and forbids
+    unrolling it beforehand: otherwise the full-unroll pass, which runs first,
+    flattens small inner loops and the vectorizer picks an outer loop (gathers).
+    A vector loop of a few iterations is unrolled afterwards, so values carried
+    across an enclosing loop (accumulators) can live in registers. An `unrolled`
+    loop asks for full unrolling.
+    """
+    if LOOP_HINT not in ir_text:
+        return ir_text
+    next_id = max((int(m) for m in _MD_ID.findall(ir_text)), default=-1) + 1
+    out: list[str] = []
+    nodes: list[str] = []
+    pending: tuple[str, int] | None = None
+    for line in ir_text.splitlines():
+        hint = _HINT_CALL.match(line)
+        if hint:
+            pending = (hint.group(1), int(hint.group(2)))
+            continue
+        if _HINT_DECL.match(line):
+            continue
+        if pending is not None and line.lstrip().startswith("br "):
+            loop_id = next_id
+            props = _loop_properties(*pending)
+            ids = [f"!{loop_id + 1 + k}" for k in range(len(props))]
+            nodes.append(f"!{loop_id} = distinct !{{!{loop_id}, {', '.join(ids)}}}")
+            nodes += [f"{ref} = {text}" for ref, text in zip(ids, props, strict=True)]
+            next_id = loop_id + 1 + len(props)
+            line = f"{line}, !llvm.loop !{loop_id}"
+            pending = None
+        out.append(line)
+    return "\n".join([*out, *nodes]) + "\n"
+
+
+def _loop_properties(kind: str, extent: int) -> list[str]:
+    if kind == "unrolled":
+        return ['!{!"llvm.loop.unroll.full"}']
+    props = ['!{!"llvm.loop.unroll.disable"}', '!{!"llvm.loop.vectorize.enable", i1 true}']
+    width = 1
+    while extent and extent % (width * 2) == 0 and width * 2 <= VECTOR_WIDTH_MAX:
+        width *= 2
+    if width > 1:
+        props.append(f'!{{!"llvm.loop.vectorize.width", i32 {width}}}')
+        props.append('!{!"llvm.loop.interleave.count", i32 1}')
+    if 0 < extent <= VECTOR_UNROLL_MAX * width:
+        props.append('!{!"llvm.loop.vectorize.followup_vectorized", !{!"llvm.loop.unroll.full"}}')
+    return props
+
+
 def optimize(ir_text: str, tm: llvm_binding.TargetMachine, opt: int = 3) -> llvm_binding.ModuleRef:
-    mod = llvm_binding.parse_assembly(ir_text)
+    mod = llvm_binding.parse_assembly(apply_loop_hints(ir_text))
     mod.verify()
     mod.triple = tm.triple
     mod.data_layout = str(tm.target_data)
@@ -102,7 +168,7 @@ class JitModule:
 
     def _kernel(self, func: FuncOp) -> Kernel:
         name = func.sym_name.data
-        addr = self.engine.get_function_address(name)
+        addr = self.engine.get_function_address(kernel_symbol(name))
         nbuf = len(func.body.block.args)
         syms = symbol_order(func)
         proto = ctypes.CFUNCTYPE(None, *([ctypes.c_void_p] * nbuf), *([ctypes.c_int64] * len(syms)))

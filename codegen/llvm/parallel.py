@@ -10,7 +10,7 @@ iteration space (`omp_get_thread_num` / `omp_get_num_threads`).
 from __future__ import annotations
 
 from xdsl.dialects import llvm
-from xdsl.dialects.builtin import ArrayAttr, DictionaryAttr, i32, i64
+from xdsl.dialects.builtin import ArrayAttr, DictionaryAttr, UnitAttr, i32, i64
 from xdsl.ir import Block, Region, SSAValue
 
 from tensorforge.dialects.tirops.ops import ForOp
@@ -27,7 +27,9 @@ def lower_parallel(fl: object, op: ForOp) -> None:
     name = f"{fl.func.sym_name.data}_par{len(parent.funcs)}_{op.var_name}".replace(".", "_")
     names = [k for k in fl.scope.names]
     bufs = list(fl.scope.bufs.items())
-    values = list(fl.scope.values.items())
+    # only values the loop uses: others may be defined in earlier loop bodies (not dominating here)
+    used = {v for o in op.walk() for v in o.operands}
+    values = [(k, v) for k, v in fl.scope.values.items() if k in used]
     captured = [fl.scope.names[k] for k in names] + [p for _, p in bufs] + [v for _, v in values]
     # pack: i64 slots (pointers through ptrtoint)
     n = max(len(captured), 1)
@@ -91,29 +93,28 @@ def _outline(fl: object, op: ForOp, name: str, names: list[str], bufs: list, val
     body.parent = parent
     body.func = fl.func
     body.symbols = fl.symbols
-    body.entry = Block(arg_types=[PTR])
-    body.region = Region(body.entry)
-    body.block = body.entry
+    body.checked = getattr(fl, "checked", frozenset())  # predicates already tested around this loop
+    body.versioned = getattr(fl, "versioned", frozenset())
     body.frees = []
     body.scope = _Scope()
     from tensorforge.codegen.llvm.scalar import ScalarLowering
 
     body.scalar = ScalarLowering(body.emit, body.libm, parent.options.contract, parent.options.fast_math)
-    data = body.entry.args[0]
-    words = []
-    for i in range(len(captured)):
-        slot = body.emit(llvm.GEPOp.from_mixed_indices(data, [body.const(i)], i64))
-        words.append(body.emit(llvm.LoadOp(slot, i64)))
-    k = 0
-    for nm in names:
-        body.scope.names[nm] = _from_i64(body, words[k], captured[k].type)
-        k += 1
-    for buf, _ in bufs:
-        body.scope.bufs[buf] = _from_i64(body, words[k], PTR)
-        k += 1
-    for key, _ in values:
-        body.scope.values[key] = _from_i64(body, words[k], captured[k].type)
-        k += 1
+    # The body gets the buffers as `noalias` pointer arguments (like the kernel's
+    # own arguments) so that LLVM can vectorize and promote to registers inside it;
+    # a wrapper `name(ptr data)` unpacks the slots and calls it.
+    nb, nw = len(bufs), len(captured) - len(bufs)
+    body.entry = Block(arg_types=[PTR] * nb + [i64] * nw)
+    body.region = Region(body.entry)
+    body.block = body.entry
+    ptrs, words = list(body.entry.args[:nb]), list(body.entry.args[nb:])
+    slot_types = [captured[k].type for k in range(len(names))] + [captured[k].type for k in range(len(names) + nb, len(captured))]
+    for nm, w, t in zip(names, words, slot_types, strict=False):
+        body.scope.names[nm] = _from_i64(body, w, t)
+    for (buf, _), ptr in zip(bufs, ptrs, strict=True):
+        body.scope.bufs[buf] = ptr
+    for (key, _), w, t in zip(values, words[len(names):], slot_types[len(names):], strict=True):
+        body.scope.values[key] = _from_i64(body, w, t)
     # this thread's chunk of [0, extent)
     tid = body.emit(llvm.CallOp(parent.declare("omp_get_thread_num", i32, []), return_type=i32))
     nth = body.emit(llvm.CallOp(parent.declare("omp_get_num_threads", i32, []), return_type=i32))
@@ -129,7 +130,34 @@ def _outline(fl: object, op: ForOp, name: str, names: list[str], bufs: list, val
     for p in body.frees:
         body.emit(llvm.CallOp(parent.declare("free", VOID, [PTR]), p))
     body.emit(llvm.ReturnOp())
-    ftype = llvm.LLVMFunctionType([PTR], VOID)
-    parent.funcs.append(llvm.FuncOp(name, ftype, linkage=llvm.LinkageAttr("internal"), body=body.region,
-                                    other_props={"arg_attrs": ArrayAttr([DictionaryAttr({})])}))
+    impl = f"{name}_body"
+    noalias = DictionaryAttr({"llvm.noalias": UnitAttr(), "llvm.nocapture": UnitAttr()})
+    impl_type = llvm.LLVMFunctionType([PTR] * nb + [i64] * nw, VOID)
+    parent.funcs.append(llvm.FuncOp(impl, impl_type, linkage=llvm.LinkageAttr("internal"), body=body.region,
+                                    other_props={"arg_attrs": ArrayAttr([noalias] * nb + [DictionaryAttr({})] * nw)}))
+    parent.funcs.append(_wrapper(name, impl, len(names), nb, nw))
     return name
+
+
+def _wrapper(name: str, impl: str, nnames: int, nb: int, nw: int) -> llvm.FuncOp:
+    """`void name(ptr data)`: load the i64 slots (names, buffers, values) and call `impl`."""
+    from xdsl.dialects.builtin import IntegerAttr
+
+    entry = Block(arg_types=[PTR])
+    ptrs: list[SSAValue] = []
+    words: list[SSAValue] = []
+    for i in range(nnames + nb + nw):
+        idx = llvm.ConstantOp(IntegerAttr(i, i64), i64)
+        slot = llvm.GEPOp.from_mixed_indices(entry.args[0], [idx.result], i64)
+        word = llvm.LoadOp(slot.result, i64)
+        entry.add_ops([idx, slot, word])
+        if nnames <= i < nnames + nb:
+            ptr = llvm.IntToPtrOp(word.results[0])
+            entry.add_op(ptr)
+            ptrs.append(ptr.results[0])
+        else:
+            words.append(word.results[0])
+    entry.add_op(llvm.CallOp(impl, *ptrs, *words))
+    entry.add_op(llvm.ReturnOp())
+    return llvm.FuncOp(name, llvm.LLVMFunctionType([PTR], VOID), linkage=llvm.LinkageAttr("internal"), body=Region(entry),
+                       other_props={"arg_attrs": ArrayAttr([DictionaryAttr({})])})

@@ -1,11 +1,15 @@
 """An ONNX backend (`onnx.backend.base.Backend`) running models through the
-tensorforge interpreter:
+tensorforge interpreter or as compiled CPU code:
 
     from tensorforge.frontends.onnx import backend
-    rep = backend.prepare(model, device="CPU")
+    rep = backend.prepare(model, device="CPU")                    # the interpreter
+    rep = backend.prepare(model, device="CPU", mode="compiled")   # tensorforge.compile
     outputs = rep.run([x])          # or rep.run({"x": x})
 
-Only the interpreter runs models for now (`mode="interpreter"`). The import
+`mode` is "interpreter" (alias "interp") or "compiled"; without one, the
+environment variable TF_ONNX_MODE chooses (default "interpreter"). A compiled rep
+compiles each imported module once (in `prepare` when the model imports once for
+all inputs, else per specialization at run time). The import
 happens in `prepare`, so an unsupported model fails there with an
 `UnsupportedModelError` listing every problem, except problems that fixing
 input values or shapes at run time can solve (see `TensorforgeRep`);
@@ -14,6 +18,7 @@ input values or shapes at run time can solve (see `TensorforgeRep`);
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -23,6 +28,7 @@ from onnx import ModelProto, NodeProto
 from onnx.backend.base import Backend, BackendRep, Device, DeviceType, namedtupledict
 from xdsl.dialects.builtin import ModuleOp
 
+import tensorforge
 from tensorforge import interp
 from tensorforge.dialects.graphops.func import FuncOp
 from tensorforge.errors import InputError
@@ -31,7 +37,9 @@ from tensorforge.frontends.onnx.dtypes import onnx_elem_of
 from tensorforge.frontends.onnx.errors import UnsupportedModelError
 from tensorforge.frontends.onnx.importer import from_onnx
 
-MODES = ("interpreter",)
+MODES = ("interpreter", "compiled")
+MODE_ALIASES = {"interp": "interpreter"}
+MODE_ENV = "TF_ONNX_MODE"
 
 SPECIALIZE_ROUNDS = 16
 """How many times one run may widen the set of inputs it fixes."""
@@ -64,6 +72,9 @@ class TensorforgeRep(BackendRep):
         self.specialized_on = list(specialize)
         self.static_shapes = static_shapes
         self._cache: dict[tuple[Any, ...], ModuleOp] = {}
+        self._compiled: dict[int, Any] = {}  # id(module) -> CompiledModule (the modules are kept alive above)
+        if module is not None and mode == "compiled":
+            self._executable(module)
 
     def run(self, inputs: Any, **kwargs: Any) -> tuple[Any, ...]:
         given = self._arrange(inputs)
@@ -78,10 +89,19 @@ class TensorforgeRep(BackendRep):
             if n in self.specialized_on:
                 continue
             args += interface.flatten(self.types[n], values[n]) if n in self.sequences else [values[n]]
-        results = interp.run(module, self.entry, *args)
+        results = self._executable(module)(*args)
         outputs = namedtupledict("Outputs", _field_names(self.output_names))
         res_names = func.res_name_list
         return outputs(*[interface.regroup(n, self.out_types[n], res_names, results) for n in self.output_names])
+
+    def _executable(self, module: ModuleOp) -> Any:
+        """A callable running the entry function: the interpreter or cached compiled code."""
+        if self.mode == "interpreter":
+            return lambda *args: interp.run(module, self.entry, *args)
+        compiled = self._compiled.get(id(module))
+        if compiled is None:
+            compiled = self._compiled[id(module)] = tensorforge.compile(module, entry=self.entry)
+        return compiled
 
     def _key(self, values: dict[str, Any]) -> tuple[Any, ...]:
         fixed = tuple((n, values[n].dtype.str, values[n].shape, values[n].tobytes()) for n in self.specialized_on)
@@ -129,6 +149,16 @@ class TensorforgeRep(BackendRep):
         return value if isinstance(value, np.ndarray) else np.asarray(value)
 
 
+def resolve_mode(mode: str | None) -> str:
+    """`mode`, else $TF_ONNX_MODE, else "interpreter"; aliases resolved, checked."""
+    chosen = mode if mode is not None else os.environ.get(MODE_ENV) or "interpreter"
+    chosen = MODE_ALIASES.get(chosen, chosen)
+    if chosen not in MODES:
+        source = "mode" if mode is not None else f"${MODE_ENV}"
+        raise ValueError(f"{source} must be one of {', '.join(MODES)} (or 'interp'), got {chosen!r}")
+    return chosen
+
+
 def _with_shapes(model: ModelProto, arrays: dict[str, np.ndarray]) -> ModelProto:
     """A copy of the model whose inputs have the given arrays' static shapes."""
     out = ModelProto()
@@ -167,7 +197,7 @@ def _field_names(names: Sequence[str]) -> list[str]:
 
 
 class TensorforgeBackend(Backend):
-    """onnx.backend.base.Backend over the tensorforge interpreter (CPU only)."""
+    """onnx.backend.base.Backend over the tensorforge interpreter or compiled code (CPU only)."""
 
     @classmethod
     def is_compatible(cls, model: ModelProto, device: str = "CPU", **kwargs: Any) -> bool:
@@ -175,9 +205,7 @@ class TensorforgeBackend(Backend):
 
     @classmethod
     def prepare(cls, model: ModelProto, device: str = "CPU", **kwargs: Any) -> TensorforgeRep:
-        mode = kwargs.get("mode", "interpreter")
-        if mode not in MODES:
-            raise ValueError(f"mode must be one of {', '.join(MODES)}, got {mode!r}")
+        mode = resolve_mode(kwargs.get("mode"))
         if not cls.supports_device(device):
             raise ValueError(f"device {device!r} is not supported (only CPU)")
         try:
@@ -210,7 +238,7 @@ class TensorforgeBackend(Backend):
         opset = kwargs.get("opset_version", onnx.defs.onnx_opset_version())
         model = onnx.helper.make_model(graph, opset_imports=[onnx.helper.make_opsetid(node.domain or "", opset)])
         present = [a for n, a in zip(names, arrays, strict=False) if n]
-        return cls.prepare(model, device).run(present)
+        return cls.prepare(model, device, mode=kwargs.get("mode")).run(present)
 
     @classmethod
     def supports_device(cls, device: str) -> bool:

@@ -33,3 +33,18 @@ EXPECTED_FAILURES: dict[str, str] = {
     r"^test_attention_4d_causal_fp16(_expanded)?_cpu": "the reference rounds every intermediate to f16; "
     "tensorforge rounds once, and 2 of 192 values differ by 1 f16 ulp (rtol 1e-3)",
 }
+
+
+COMPILED_EXPECTED_FAILURES: dict[str, str] = {
+    # cases the interpreter passes that fail as compiled CPU code (`mode="compiled"`), each with its reason;
+    # none in the CI subset at the moment
+}
+"""Same form as EXPECTED_FAILURES, applied to the compiled-mode classes of the suite only,
+as non-strict expected failures (the LLVM backend is changing: a fix shows up as XPASS)."""
+
+COMPILED_CRASHES: dict[str, str] = {
+    # none at the moment (a kernel named like a libm function, `cosh`, used to call itself: fixed by
+    # codegen.llvm.lower.kernel_symbol)
+}
+"""Compiled-mode cases that crash the process: skipped (an expected failure would take
+the whole run down), each with its reason."""

@@ -173,8 +173,8 @@ class ScalarLowering:
         """An op with bf16 operands or result: widen bf16 operands to f32 (exact),
         compute in f32 and round the result to bf16 (nearest even), as ml_dtypes
         does; moves and sign operations work on the bits."""
-        src = op.operands[0].type if op.operands else None
         dst = op.results[0].type
+        src = op.operands[0].type if op.operands else dst
         if isinstance(op, arith.SelectOp):
             return self.select(args[0], args[1], args[2])
         if isinstance(op, arith.BitcastOp) or (isinstance(op, arith.ExtFOp | arith.TruncFOp) and src == dst):
@@ -250,6 +250,11 @@ class ScalarLowering:
         neg = self.emit(llvm.SubOp(zero, a[0]))
         q = floordiv(self, neg, a[1], t)
         return self.emit(llvm.SubOp(zero, q))
+
+    def _CeilDivUIOp(self, op: Operation, a: list[SSAValue], t: Attribute) -> SSAValue:
+        """Unsigned ceiling division without overflow: a / b, plus 1 when there is a remainder."""
+        rem = self.icmp("ne", self.emit(llvm.URemOp(a[0], a[1])), self.int_const(0, t))
+        return self.emit(llvm.AddOp(self.emit(llvm.UDivOp(a[0], a[1])), self.emit(llvm.ZExtOp(rem, t))))
 
     def _ExtFOp(self, op: Operation, a: list[SSAValue], t: Attribute) -> SSAValue:
         return self.emit(llvm.FPExtOp(a[0], t))

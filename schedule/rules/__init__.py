@@ -29,13 +29,14 @@ import os
 
 from xdsl.dialects.builtin import ModuleOp
 
-from tensorforge.dialects.tirops.ops import FuncOp
+from tensorforge.dialects.tirops.ops import BlockOp, FuncOp
 from tensorforge.schedule.rules import conv, injective, matmul, reduction
 from tensorforge.schedule.rules.common import FAILED, LOG, Config, attempt, func_blocks, is_reduction, perfect_loops
 from tensorforge.schedule.schedule import Schedule
 from tensorforge.schedule.trace import Trace
 
 __all__ = ["LOG", "apply_default_schedule", "schedule_func"]
+
 
 def apply_default_schedule(module: ModuleOp, cpu_threads: int | None = None) -> dict[str, Trace]:
     """Schedule every tir.func of `module` in place; returns each function's trace."""
@@ -59,9 +60,9 @@ def schedule_func(sch: Schedule, cfg: Config) -> None:
 
 def _schedule(sch: Schedule, cfg: Config) -> None:
     done: set[str] = set()
-    for block in func_blocks(sch.func()):
-        name = block.name_str
-        if name in done or not _exists(sch, name) or not is_reduction(block):
+    for name in _block_names(sch):
+        block = _current(sch, name)
+        if name in done or block is None or not is_reduction(block):
             continue
         for rule in (matmul, conv):
             if rule.matches(sch.func(), name):
@@ -76,9 +77,9 @@ def _schedule(sch: Schedule, cfg: Config) -> None:
 
 
 def _spatial_rest(sch: Schedule, cfg: Config, done: set[str]) -> None:
-    for block in func_blocks(sch.func()):
-        name = block.name_str
-        if name in done or is_reduction(block) or perfect_loops(block) is None:
+    for name in _block_names(sch):
+        block = _current(sch, name)  # looked up again: a rolled-back attempt replaces the function
+        if name in done or block is None or is_reduction(block) or perfect_loops(block) is None:
             continue
         attempt(sch, lambda name=name: injective.schedule(sch, name, cfg), LOG)
 
@@ -87,5 +88,9 @@ def _spatial_only(sch: Schedule, cfg: Config) -> None:
     _spatial_rest(sch, cfg, set())
 
 
-def _exists(sch: Schedule, name: str) -> bool:
-    return any(b.name_str == name for b in func_blocks(sch.func()))
+def _block_names(sch: Schedule) -> list[str]:
+    return [b.name_str for b in func_blocks(sch.func())]
+
+
+def _current(sch: Schedule, name: str) -> BlockOp | None:
+    return next((b for b in func_blocks(sch.func()) if b.name_str == name), None)

@@ -94,6 +94,8 @@ def perfect_loops(block: BlockOp) -> list[ForOp] | None:
     """The loops around `block` when they form a perfect nest with the block
     as the only statement of the innermost loop; None otherwise."""
     loops = enclosing_loops(block)
+    if not loops:
+        return []
     for outer, inner in zip(loops, [*loops[1:], block], strict=True):
         if single_child(outer) is not inner:
             return None

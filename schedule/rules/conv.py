@@ -88,7 +88,7 @@ def analyze(block: BlockOp) -> Conv | None:
     out_idx = [plain_var(e) for e in index_exprs(store)]
     spatial = [n for n, kind, _, _ in block.iters if kind == "spatial"]
     reduce = [n for n, kind, _, _ in block.iters if kind == "reduce"]
-    if None in out_idx or sorted(out_idx) != sorted(spatial):  # type: ignore[type-var]
+    if not out_idx or not reduce or None in out_idx or sorted(out_idx) != sorted(spatial):  # type: ignore[type-var]
         return None
     srcs = _operands(store, block)
     if srcs is None:

@@ -112,7 +112,7 @@ def analyze(block: BlockOp) -> Gemm | None:
     store = stores[0]
     out_idx = [plain_var(e) for e in index_exprs(store)]
     spatial = [n for n, kind, _, _ in block.iters if kind == "spatial"]
-    if None in out_idx or sorted(out_idx) != sorted(spatial):  # type: ignore[type-var]
+    if not out_idx or None in out_idx or sorted(out_idx) != sorted(spatial):  # type: ignore[type-var]
         return None
     operands = _product_operands(store, block)
     if operands is None:
@@ -290,7 +290,11 @@ def _pack(sch: Schedule, g: Gemm, block: str, nr: int, cfg: Config) -> str:
     dj = next(d for d, e in enumerate(idx) if plain_var(e) == g.j)
     dk = next(d for d, e in enumerate(idx) if plain_var(e) == g.k)
     rest = [names[d] for d in range(len(idx)) if d not in (dj, dk)]
-    outs = [*rest, f"{names[dj]} floordiv {nr}", names[dk], f"{names[dj]} mod {nr}"]
+    one_panel = static(iter_dom(block_named(sch, block), g.j)) == nr
+    if one_panel:  # a transpose is enough (and j floordiv NR would be constant: not one-to-one)
+        outs = [*rest, names[dk], names[dj]]
+    else:
+        outs = [*rest, f"{names[dj]} floordiv {nr}", names[dk], f"{names[dj]} mod {nr}"]
     copy = sch.cache_read(block, b_index, "global")
     sch.transform_layout(copy, 0, f"lambda {', '.join(names)}: ({', '.join(outs)})")
     loops = sch.get_loops(copy)

@@ -72,7 +72,7 @@ def schedule_all(sch: Schedule, cfg: Config, done: set[str]) -> list[str]:
         if got is not FAILED:
             scheduled += got  # type: ignore[operator]
     for name in [b.name_str for b in func_blocks(sch.func())]:
-        if name in done or name in scheduled or not is_reduction(block_named(sch, name)):
+        if name in done or name in scheduled or not _exists(sch, name) or not is_reduction(block_named(sch, name)):
             continue
         got = attempt(sch, lambda n=name: _lone(sch, n, cfg))
         if got is not FAILED:
@@ -235,10 +235,13 @@ def _rfactor(sch: Schedule, block: str, loop: str) -> list[str]:
     """k -> (k_o, k_i); partial results over k_i in a vectorized rf block."""
     n = static(loop_extent(sch, loop))
     width = (largest_divisor(n, RF_WIDTHS) if n is not None else None) or RF_WIDTHS[0]
-    k_o, k_i = sch.split(loop, [None, width])
+    _, k_i = sch.split(loop, [None, width])
     rank = len(find_block(sch.func(), block).writes[0].type.dims)  # type: ignore[attr-defined]
     rf = sch.rfactor(k_i, rank)
-    init = sch.decompose_reduction(rf, k_o)
+    rf_block = block_named(sch, rf)
+    rf_reduce = {s for _, kind, _, b in rf_block.iters if kind == "reduce" for s in b.free_symbols()}
+    outermost = next(lp for lp in sch.get_loops(rf) if lp in rf_reduce)  # other reduce loops may sit above k_o
+    init = sch.decompose_reduction(rf, outermost)
     init_loops = sch.get_loops(init)
     if init_loops:
         apply_quietly(sch, "vectorize", loop=init_loops[-1])

@@ -247,7 +247,7 @@ def test_backend_api() -> None:
     a = np.array([-2.0, 3.0], np.float32)
     np.testing.assert_allclose(tf_backend.run_node(node, [a])[0], [-0.2, 3.0])
     with pytest.raises(ValueError, match="mode"):
-        tf_backend.prepare(model, mode="compiled")
+        tf_backend.prepare(model, mode="no-such-mode")
 
 
 def test_model_local_functions_are_inlined() -> None:

@@ -56,8 +56,9 @@ def _paren(e: Expr) -> str:
 
 
 def _is_plain_monomial(e: Expr) -> bool:
+    """A single name: safe without parentheses as an operand of floordiv/mod."""
     (mono, coeff), = e.terms.items()
-    return coeff >= 0 and all(isinstance(a, str) for a, _ in mono)
+    return coeff == 1 and len(mono) == 1 and isinstance(mono[0][0], str) and mono[0][1] == 1
 
 
 class Expr:

@@ -99,7 +99,7 @@ class CompiledModule:
         for r, vid in enumerate(prog.results):
             shape, dtype = binding.shapes[vid], prog.types[vid].dtype
             if out is None:
-                results.append(np.empty(shape, dtype))
+                results.append(np.zeros(shape, dtype))  # lowerings may rely on zeroed outputs
                 continue
             if len(out) != len(prog.results):
                 raise InputError(f"@{prog.entry} has {len(prog.results)} results, out= gives {len(out)}")

@@ -12,7 +12,7 @@ graph.func @resize_sizes(%x: !graph.tensor<[n, 3, h, w], f32>) -> (out: !graph.t
 
 // CHECK-LABEL: graph.func @resize_scales
 // CHECK-SAME: (%[[X:[^:]+]]: !graph.tensor<[1, 2, h, 10], i32>)
-// CHECK: %[[R:.*]] = graph.resize %[[X]] {nearest_mode = "floor", coordinate_transformation_mode = "asymmetric", scales = array<f64: 1.000000e+00, 1.000000e+00, 1.500000e+00, 7.000000e-01>} : (!graph.tensor<[1, 2, h, 10], i32>) -> !graph.tensor<[1, 2, h*3 floordiv 2, 7], i32>
+// CHECK: %[[R:.*]] = graph.resize %[[X]] {nearest_mode = "floor", coordinate_transformation_mode = "asymmetric", scales = array<f64: 1.000000e+00, 1.000000e+00, 1.500000e+00, 7.000000e-01>} : (!graph.tensor<[1, 2, h, 10], i32>) -> !graph.tensor<[1, 2, (h*3) floordiv 2, 7], i32>
 // CHECK: graph.return %[[R]]
 graph.func @resize_scales(%x: !graph.tensor<[1, 2, h, 10], i32>) -> (out: !graph.tensor<[1, 2, (h*3 floordiv 2), 7], i32>) {
   %0 = graph.resize %x {nearest_mode = "floor", coordinate_transformation_mode = "asymmetric", scales = array<f64: 1.0, 1.0, 1.5, 0.7>} : (!graph.tensor<[1, 2, h, 10], i32>) -> !graph.tensor<[1, 2, (h*3 floordiv 2), 7], i32>

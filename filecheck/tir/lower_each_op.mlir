@@ -1756,7 +1756,7 @@ graph.func @argsort(%a0: !graph.tensor<[n, 8], f32>) -> (r0: !graph.tensor<[n, 8
 // CHECK-NEXT: tir.for [[AX3:[a-zA-Z0-9_]+]] in range(3) {
 // CHECK-NEXT: tir.for [[K0:[a-zA-Z0-9_]+]] in range(3) {
 // CHECK-NEXT: tir.for [[K1:[a-zA-Z0-9_]+]] in range(3) {
-// CHECK-NEXT: tir.block "acc" ([[V_AX0:[a-zA-Z0-9_]+]] = spatial(n, [[AX0]]), [[V_AX1:[a-zA-Z0-9_]+]] = spatial(3, [[AX1]]), [[V_AX2:[a-zA-Z0-9_]+]] = spatial(3, [[AX2]]), [[V_AX3:[a-zA-Z0-9_]+]] = spatial(3, [[AX3]]), [[V_K0:[a-zA-Z0-9_]+]] = reduce(3, [[K0]]), [[V_K1:[a-zA-Z0-9_]+]] = reduce(3, [[K1]])) reads(%[[IN0]][[[V_AX0]], [[V_AX1]], ([[V_AX2]]*7 floordiv 3)+[[V_K0]], ([[V_AX3]]*7 floordiv 3)+[[V_K1]]]) writes(%[[ACC:[a-zA-Z0-9_]+]][[[V_AX0]], [[V_AX1]], [[V_AX2]], [[V_AX3]]]) init {
+// CHECK-NEXT: tir.block "acc" ([[V_AX0:[a-zA-Z0-9_]+]] = spatial(n, [[AX0]]), [[V_AX1:[a-zA-Z0-9_]+]] = spatial(3, [[AX1]]), [[V_AX2:[a-zA-Z0-9_]+]] = spatial(3, [[AX2]]), [[V_AX3:[a-zA-Z0-9_]+]] = spatial(3, [[AX3]]), [[V_K0:[a-zA-Z0-9_]+]] = reduce(3, [[K0]]), [[V_K1:[a-zA-Z0-9_]+]] = reduce(3, [[K1]])) reads(%[[IN0]][[[V_AX0]], [[V_AX1]], (([[V_AX2]]*7) floordiv 3)+[[V_K0]], (([[V_AX3]]*7) floordiv 3)+[[V_K1]]]) writes(%[[ACC:[a-zA-Z0-9_]+]][[[V_AX0]], [[V_AX1]], [[V_AX2]], [[V_AX3]]]) init {
 // CHECK-NEXT: arith.constant 0.000000e+00 : f32
 // CHECK-NEXT: tir.store %{{.*}}, %[[ACC]][[[V_AX0]], [[V_AX1]], [[V_AX2]], [[V_AX3]]]
 // CHECK-NEXT: } {

@@ -353,9 +353,12 @@ def _convert(ctx: EvalContext, op: Operation, x: Array) -> Array:
 @graph_impl(s.HloBitcastConvertOp)
 def _bitcast(ctx: EvalContext, op: Operation, x: Array) -> Array:
     to = dtype_of(op.results[0].type)
-    if to.itemsize != x.dtype.itemsize:
-        raise InterpError("stablehlo.bitcast_convert between widths is not supported")
-    return np.ascontiguousarray(x).view(to)
+    x = np.ascontiguousarray(x)
+    if to.itemsize == x.dtype.itemsize:
+        return x.view(to)
+    if to.itemsize < x.dtype.itemsize:  # each element becomes a trailing dim of narrower ones (little-endian)
+        return x.reshape(*x.shape, 1).view(to)
+    return x.view(to).reshape(x.shape[:-1])  # the trailing dim is folded into wider elements
 
 
 # -- shapes ---------------------------------------------------------------------------------
@@ -436,7 +439,11 @@ def _dynamic_update_slice(ctx: EvalContext, op: Operation, x: Array, u: Array, *
 @graph_impl(s.HloPadOp)
 def _pad(ctx: EvalContext, op: Operation, x: Array, value: Array) -> Array:
     p = op.properties
-    low, high, interior = _ints(p["edge_padding_low"]), _ints(p["edge_padding_high"]), _ints(p["interior_padding"])
+    return pad_array(x, value, _ints(p["edge_padding_low"]), _ints(p["edge_padding_high"]), _ints(p["interior_padding"]))
+
+
+def pad_array(x: Array, value: Array, low: list[int], high: list[int], interior: list[int]) -> Array:
+    """stablehlo.pad: interior padding, then edge padding (negative edges crop)."""
     dilated = [n + max(n - 1, 0) * i for n, i in zip(x.shape, interior, strict=True)]
     full = [d + max(lo, 0) + max(hi, 0) for d, lo, hi in zip(dilated, low, high, strict=True)]
     out = np.full(full, value, dtype=x.dtype)
@@ -517,15 +524,16 @@ def _convolution(ctx: EvalContext, op: Operation, x: Array, w: Array) -> Array:
     p = op.properties
     d = p["dimension_numbers"]
     nsp = x.ndim - 2
-    if _int(p["batch_group_count"]) != 1:
-        raise InterpError("stablehlo.convolution: batch_group_count != 1 is not supported")
     x = np.transpose(x, [d.int("input_batch_dimension"), d.int("input_feature_dimension"), *d.ints("input_spatial_dimensions")])  # type: ignore[attr-defined]
     w = np.transpose(w, [d.int("kernel_output_feature_dimension"), d.int("kernel_input_feature_dimension"), *d.ints("kernel_spatial_dimensions")])  # type: ignore[attr-defined]
     rev = _ints(p.get("window_reversal")) or [0] * nsp
     w = np.flip(w, tuple(2 + i for i, r in enumerate(rev) if r)) if any(rev) else w
-    y = conv_nchw(x, w, _ints(p.get("window_strides")) or [1] * nsp, _padding_pairs(p.get("padding"), nsp),
-                  _ints(p.get("lhs_dilation")) or [1] * nsp, _ints(p.get("rhs_dilation")) or [1] * nsp,
-                  _int(p["feature_group_count"]))
+    args = (_ints(p.get("window_strides")) or [1] * nsp, _padding_pairs(p.get("padding"), nsp),
+            _ints(p.get("lhs_dilation")) or [1] * nsp, _ints(p.get("rhs_dilation")) or [1] * nsp,
+            _int(p["feature_group_count"]))
+    groups = _int(p["batch_group_count"])  # batch group i meets output-feature group i (the spec's split/concat)
+    ys = [conv_nchw(xi, wi, *args) for xi, wi in zip(np.split(x, groups, 0), np.split(w, groups, 0), strict=True)]
+    y = np.concatenate(ys, axis=1)
     out_axes = [d.int("output_batch_dimension"), d.int("output_feature_dimension"), *d.ints("output_spatial_dimensions")]  # type: ignore[attr-defined]
     return np.transpose(y, np.argsort(out_axes)).astype(dtype_of(op.results[0].type))
 
@@ -579,10 +587,10 @@ def _reduce_window(ctx: EvalContext, op: Operation, *arrays: Array) -> tuple[Arr
     win = _ints(p["window_dimensions"])
     strides = _ints(p.get("window_strides")) or [1] * rank
     wdil = _ints(p.get("window_dilations")) or [1] * rank
-    if any(b != 1 for b in _ints(p.get("base_dilations")) or [1]):
-        raise InterpError("stablehlo.reduce_window: base_dilations != 1 is not supported")
+    inner = [b - 1 for b in _ints(p.get("base_dilations")) or [1] * rank]
     pads = _padding_pairs(p.get("padding"), rank)
-    padded = [np.pad(x, [(max(lo, 0), max(hi, 0)) for lo, hi in pads], constant_values=i) for x, i in zip(xs, inits, strict=True)]
+    low, high = [lo for lo, _ in pads], [hi for _, hi in pads]
+    padded = [pad_array(x, i, low, high, inner) for x, i in zip(xs, inits, strict=True)]
     out_shape = list(_rtype(op).get_shape())
     accs = [np.full(out_shape, i, x.dtype) for x, i in zip(xs, inits, strict=True)]
     for kidx in itertools.product(*[range(w) for w in win]):
@@ -646,67 +654,4 @@ def _sort(ctx: EvalContext, op: Operation, *xs: Array) -> tuple[Array, ...]:
     return tuple(np.moveaxis(o, -1, axis) for o in outs)
 
 
-# -- gather / scatter -------------------------------------------------------------------------
-def _index_vectors(indices: Array, ivd: int) -> Array:
-    """Indices with the index vector as the last dim."""
-    if ivd == indices.ndim:
-        return indices[..., None]
-    return np.moveaxis(indices, ivd, -1)
-
-
-@graph_impl(s.HloGatherOp)
-def _gather(ctx: EvalContext, op: Operation, x: Array, indices: Array) -> Array:
-    d = op.properties["dimension_numbers"]
-    if d.ints("operand_batching_dims"):  # type: ignore[attr-defined]
-        raise InterpError("stablehlo.gather with batching dims is not supported")
-    sizes = _ints(op.properties["slice_sizes"])
-    offset_dims, collapsed = d.ints("offset_dims"), d.ints("collapsed_slice_dims")  # type: ignore[attr-defined]
-    start_map = d.ints("start_index_map")  # type: ignore[attr-defined]
-    vecs = _index_vectors(indices, d.int("index_vector_dim"))  # type: ignore[attr-defined]
-    out_shape = list(_rtype(op).get_shape())
-    out = np.zeros(out_shape, x.dtype)
-    batch_dims = [i for i in range(len(out_shape)) if i not in offset_dims]
-    for bidx in np.ndindex(*vecs.shape[:-1]):
-        start = [0] * x.ndim
-        for k, v in zip(start_map, vecs[bidx], strict=True):
-            start[k] = int(min(max(int(v), 0), x.shape[k] - sizes[k]))
-        piece = x[tuple(slice(a, a + n) for a, n in zip(start, sizes, strict=True))]
-        piece = piece.reshape([n for i, n in enumerate(sizes) if i not in collapsed])
-        where: list[Any] = [slice(None)] * len(out_shape)
-        for bd, bi in zip(batch_dims, bidx, strict=True):
-            where[bd] = bi
-        out[tuple(where)] = piece
-    return out
-
-
-@graph_impl(s.HloScatterOp)
-def _scatter(ctx: EvalContext, op: Operation, *arrays: Array) -> tuple[Array, ...]:
-    n = (len(arrays) - 1) // 2
-    if n != 1:
-        raise InterpError("stablehlo.scatter with several inputs is not supported")
-    x, indices, updates = arrays
-    d = op.properties["scatter_dimension_numbers"]
-    if d.ints("input_batching_dims"):  # type: ignore[attr-defined]
-        raise InterpError("stablehlo.scatter with batching dims is not supported")
-    window_dims, inserted = d.ints("update_window_dims"), d.ints("inserted_window_dims")  # type: ignore[attr-defined]
-    to_operand = d.ints("scatter_dims_to_operand_dims")  # type: ignore[attr-defined]
-    vecs = _index_vectors(indices, d.int("index_vector_dim"))  # type: ignore[attr-defined]
-    out = x.copy()
-    scatter_dims = [i for i in range(updates.ndim) if i not in window_dims]
-    window_shape = [updates.shape[i] for i in window_dims]
-    full_window = list(window_shape)
-    for k in sorted(inserted):
-        full_window.insert(k, 1)
-    for sidx in np.ndindex(*vecs.shape[:-1]):
-        start = [0] * x.ndim
-        for k, v in zip(to_operand, vecs[sidx], strict=True):
-            start[k] = int(v)
-        if any(a < 0 or a + w > dim for a, w, dim in zip(start, full_window, x.shape, strict=True)):
-            continue  # out of bounds: skipped, as the spec says
-        where: list[Any] = [slice(None)] * updates.ndim
-        for sd, si in zip(scatter_dims, sidx, strict=True):
-            where[sd] = si
-        upd = updates[tuple(where)].reshape(full_window)
-        region = tuple(slice(a, a + w) for a, w in zip(start, full_window, strict=True))
-        out[region] = eval_region(ctx, op.regions[0], [out[region], upd])[0]
-    return (out,)
+from tensorforge.interp import stablehlo_index, stablehlo_rng  # noqa: E402, F401  (gather/scatter, rng_bit_generator)

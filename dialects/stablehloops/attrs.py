@@ -66,6 +66,12 @@ class PrecisionAttr(_EnumAttr):
     VALUES = ("DEFAULT", "HIGH", "HIGHEST")
 
 
+@irdl_attr_definition
+class RngAlgorithmAttr(_EnumAttr):
+    name = "stablehlo.rng_algorithm"
+    VALUES = ("DEFAULT", "THREE_FRY", "PHILOX")
+
+
 class _RecordAttr(ParametrizedAttribute):
     """`<key = [ints], key = int, ...>`; `fields` lists the keys and whether they are lists."""
 
@@ -221,5 +227,5 @@ def conv_layout_text(d: ConvDimensionNumbersAttr) -> str:
     return f"{lhs}x{rhs}->{out}"
 
 
-STABLEHLO_ATTRS = [ComparisonDirectionAttr, ComparisonTypeAttr, PrecisionAttr, DotDimensionNumbersAttr,
+STABLEHLO_ATTRS = [ComparisonDirectionAttr, ComparisonTypeAttr, PrecisionAttr, RngAlgorithmAttr, DotDimensionNumbersAttr,
                    GatherDimensionNumbersAttr, ScatterDimensionNumbersAttr, ConvDimensionNumbersAttr]

@@ -51,6 +51,7 @@ from tensorforge.dialects.stablehloops.attrs import (
 from tensorforge.dialects.stablehloops.base import BinaryHloOp, HloOp, UnaryHloOp, _compatible, _ints, _shape  # noqa: F401
 from tensorforge.dialects.stablehloops.elementwise import *  # noqa: F403
 from tensorforge.dialects.stablehloops.elementwise import BINARY_OPS, ELEMENTWISE_OPS
+from tensorforge.dialects.stablehloops.rng import HloRngBitGeneratorOp
 from tensorforge.dialects.stablehloops.syntax import (
     KeyParser,
     array_key,
@@ -240,6 +241,17 @@ class HloPadOp(HloOp):
     KEYS: ClassVar[dict[str, KeyParser]] = {"low": array_key("edge_padding_low"), "high": array_key("edge_padding_high"),
             "interior": array_key("interior_padding")}
     traits = traits_def(Pure())
+
+    def verify_(self) -> None:
+        low, high, inner = _ints(self.edge_padding_low), _ints(self.edge_padding_high), _ints(self.interior_padding)
+        src, dst = _shape(self.operand.type), _shape(self.result.type)
+        if not len(low) == len(high) == len(inner) == len(src):
+            raise VerifyException(f"low, high and interior padding need one entry per operand dim ({len(src)})")
+        if any(i < 0 for i in inner):
+            raise VerifyException(f"interior padding {inner} must not be negative")
+        want = [lo + hi + n + max(n - 1, 0) * i if n >= 0 else -1 for n, lo, hi, i in zip(src, low, high, inner, strict=True)]
+        if not _compatible(want, dst):
+            raise VerifyException(f"result shape {dst} should be {want}")
 
 
 def _dims_pair(lhs: str, rhs: str) -> KeyParser:
@@ -492,6 +504,25 @@ class HloReduceWindowOp(HloOp):
     body = region_def()
     irdl_options = (SameVariadicOperandSize(),)
 
+    def verify_(self) -> None:
+        src, dst = _shape(self.inputs[0].type), _shape(self.outs[0].type)
+        win = _ints(self.window_dimensions)
+        fields = {"window_strides": self.window_strides, "base_dilations": self.base_dilations,
+                  "window_dilations": self.window_dilations}
+        vals = {k: _ints(v) if v is not None else [1] * len(src) for k, v in fields.items()}
+        for k, v in [("window_dimensions", win), *vals.items()]:
+            if len(v) != len(src) or any(x < 1 for x in v):
+                raise VerifyException(f"{k} {v} must have one positive entry per input dim ({len(src)})")
+        flat = [int(x) for x in self.padding.get_values()] if self.padding is not None else [0]
+        pads = flat * (2 * len(src)) if len(flat) == 1 else flat
+        want = []
+        for i, n in enumerate(src):
+            span = (n - 1) * vals["base_dilations"][i] + 1 + pads[2 * i] + pads[2 * i + 1] if n > 0 else 0
+            wspan = (win[i] - 1) * vals["window_dilations"][i] + 1
+            want.append(-1 if n < 0 else max((span - wspan) // vals["window_strides"][i] + 1, 0))
+        if not _compatible(want, dst):
+            raise VerifyException(f"result shape {dst} should be {want}")
+
 
 @irdl_op_definition
 class HloWhileOp(HloOp):
@@ -607,7 +638,7 @@ HLO_OTHER_OPS: list[type[IRDLOperation]] = [
     HloConstantOp, HloIotaOp, HloBroadcastInDimOp, HloTransposeOp, HloReverseOp,
     HloConcatenateOp, HloSliceOp, HloDynamicSliceOp, HloDynamicUpdateSliceOp, HloPadOp, HloDotGeneralOp, HloDotOp,
     HloConvolutionOp, HloGatherOp, HloScatterOp, HloReturnOp, HloReduceOp, HloReduceWindowOp, HloWhileOp, HloCaseOp,
-    HloIfOp, HloSortOp, HloOptimizationBarrierOp, HloCustomCallOp,
+    HloIfOp, HloSortOp, HloOptimizationBarrierOp, HloCustomCallOp, HloRngBitGeneratorOp,
 ]
 STABLEHLO_OPS: list[type[IRDLOperation]] = [*ELEMENTWISE_OPS, *HLO_OTHER_OPS]
 

@@ -98,3 +98,33 @@ func.func @custom_call(%a: tensor<3xf32>) -> tensor<3xf32> {
   return %0 : tensor<3xf32>
 }
 // CHECK: 'stablehlo.custom_call' op unsupported custom_call target 'my_kernel' (known targets: Sharding, SPMDFullToShardShape, SPMDShardToFullShape, mhlo.erf, mhlo.tan)
+
+// -----
+
+func.func @pad_shape(%a: tensor<3xf32>, %v: tensor<f32>) -> tensor<5xf32> {
+  %0 = stablehlo.pad %a, %v, low = [0], high = [1], interior = [1] : (tensor<3xf32>, tensor<f32>) -> tensor<5xf32>
+  return %0 : tensor<5xf32>
+}
+// CHECK: 'stablehlo.pad' op result shape [5] should be [6]
+
+// -----
+
+func.func @reduce_window_shape(%a: tensor<4xf32>) -> tensor<4xf32> {
+  %cst = stablehlo.constant dense<0.000000e+00> : tensor<f32>
+  %0 = "stablehlo.reduce_window"(%a, %cst) <{base_dilations = array<i64: 2>, window_dimensions = array<i64: 3>, window_strides = array<i64: 2>}> ({
+  ^bb0(%x: tensor<f32>, %y: tensor<f32>):
+    %1 = stablehlo.add %x, %y : tensor<f32>
+    stablehlo.return %1 : tensor<f32>
+  }) : (tensor<4xf32>, tensor<f32>) -> tensor<4xf32>
+  return %0 : tensor<4xf32>
+}
+// CHECK: 'stablehlo.reduce_window' op result shape [4] should be [3]
+
+// -----
+
+func.func @rng_state(%s: tensor<3xui64>) -> tensor<4xui32> {
+  %0, %1 = stablehlo.rng_bit_generator %s, algorithm = THREE_FRY : (tensor<3xui64>) -> (tensor<3xui64>, tensor<4xui32>)
+  return %1 : tensor<4xui32>
+}
+// CHECK: 'stablehlo.rng_bit_generator' op THREE_FRY needs a rank-1 state of 2 words, got tensor<3xui64>
+

@@ -464,3 +464,7 @@ def _softmax(ex: Exporter, op: Operation, xs: list[SSAValue]) -> list[SSAValue]:
     if type(op) is g.SoftmaxOp:
         return [ex.emit(s.HloDivideOp, [e, total], xt)]
     return [ex.emit(s.HloSubtractOp, [shifted, ex.emit(s.HloLogOp, [total], xt)], xt)]
+
+
+# convolution, pooling, iota, sort, indexing, arg-reductions, cumsum, dense, normalizations register here
+from tensorforge.frontends.stablehlo import export_index, export_more, export_nn, export_norm  # noqa: E402, F401

@@ -757,3 +757,13 @@ def _top_k(cv: Converter, op: Operation) -> list[SSAValue | None]:
     cv.block.add_op(top)
     return [top.results[0], cv.add(g.CastOp(top.results[1], to=_rtype(op, 1).element_type))]
 
+
+
+# the composite forms (pad, convolution, reduce(_window), sort, case/if, gather) register over the converters above
+from tensorforge.frontends.stablehlo import (  # noqa: E402, F401
+    import_lowerings,
+    import_regions,
+    import_rng,
+    import_select,
+    import_sort,
+)

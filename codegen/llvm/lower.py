@@ -5,7 +5,8 @@ per buffer argument (row-major unless the buffer type has strides) and one
 i64 per function symbol, in sorted name order (`symbol_order`). Loops become
 CFG blocks with an induction-variable block argument (a phi); index
 expressions become i64 arithmetic; loads/stores address elements with GEP.
-Parallel loops are outlined and run on libgomp's thread pool (`GOMP_parallel`).
+Parallel loops are outlined and run on libgomp's thread pool (`GOMP_parallel`);
+`vectorized` loops become explicit vector code where vector.py can widen them.
 """
 
 from __future__ import annotations
@@ -69,6 +70,10 @@ class Options:
     """Allow FMA contraction of fmul+fadd."""
     fast_math: bool = False
     """Full fast-math (reassociation, no NaN/inf guarantees): only when asked."""
+    vector_bits: int | None = None
+    """Vector register width for `vectorized` loops (vector.py): None picks the
+    host's (vector.default_vector_bits), 0 leaves every such loop to LLVM's loop
+    vectorizer (scalar code plus `llvm.loop` hints)."""
 
 
 @dataclass
@@ -252,6 +257,11 @@ class FuncLowering:
 
             lower_parallel(self, op)
             return
+        if op.kind.data == "vectorized":
+            from tensorforge.codegen.llvm.vector import try_vectorize
+
+            if try_vectorize(self, op):
+                return
         hint = None
         if op.kind.data in ("vectorized", "unrolled"):
             hint = (op.kind.data, op.extent_expr.value() if op.extent_expr.is_const() else 0)

@@ -125,7 +125,8 @@ class ScalarLowering:
             return self.emit(_FBIN[t](args[0], args[1], fast_math=llvm.FastMathAttr(self.flags)))
         if t in _FINTRIN2:
             return self.intrin(_FINTRIN2[t], args, res_t)
-        if t is math.ExpOp and isinstance(res_t, Float32Type):  # vectorizable expansion (vmath.py)
+        elt_t = res_t.element_type if isinstance(res_t, VectorType) else res_t
+        if t is math.ExpOp and isinstance(elt_t, Float32Type):  # vectorizable expansion (vmath.py), lane-wise on vectors
             from tensorforge.codegen.llvm.vmath import exp_f32
 
             return exp_f32(self, args[0])
@@ -161,6 +162,15 @@ class ScalarLowering:
             attr = DenseIntOrFPElementsAttr.from_list(t, [v] * t.get_shape()[0])
             return self.emit(llvm.ConstantOp(attr, t))  # type: ignore[arg-type]
         return self.emit(llvm.ConstantOp(IntegerAttr(v, t), t))  # type: ignore[arg-type]
+
+    def float_const(self, v: float, t: Attribute) -> SSAValue:
+        """A float constant of type `t`, splat when `t` is a vector."""
+        if isinstance(t, VectorType):
+            from xdsl.dialects.builtin import DenseIntOrFPElementsAttr
+
+            attr = DenseIntOrFPElementsAttr.from_list(t, [v] * t.get_shape()[0])
+            return self.emit(llvm.ConstantOp(attr, t))  # type: ignore[arg-type]
+        return self.emit(llvm.ConstantOp(_float_attr(v, t), t))
 
     def icmp(self, pred: str, a: SSAValue, b: SSAValue) -> SSAValue:
         return self.emit(llvm.ICmpOp(a, b, IntegerAttr(_ICMP.index(pred), i64)))
@@ -246,7 +256,7 @@ class ScalarLowering:
         return floordiv(self, a[0], a[1], t)
 
     def _CeilDivSIOp(self, op: Operation, a: list[SSAValue], t: Attribute) -> SSAValue:
-        zero = self.emit(llvm.ConstantOp(IntegerAttr(0, t), t))  # type: ignore[arg-type]
+        zero = self.int_const(0, t)
         neg = self.emit(llvm.SubOp(zero, a[0]))
         q = floordiv(self, neg, a[1], t)
         return self.emit(llvm.SubOp(zero, q))
@@ -287,21 +297,21 @@ class ScalarLowering:
 
     def _FPToSIOp(self, op: Operation, a: list[SSAValue], t: Attribute) -> SSAValue:
         """Saturating (and NaN -> 0): exactly graph.cast's rule."""
-        return self.emit(llvm.CallIntrinsicOp(f"llvm.fptosi.sat.{suffix(t)}.{suffix(op.operands[0].type)}", a, [t]))
+        return self.emit(llvm.CallIntrinsicOp(f"llvm.fptosi.sat.{suffix(t)}.{suffix(a[0].type)}", a, [t]))
 
     def _FPToUIOp(self, op: Operation, a: list[SSAValue], t: Attribute) -> SSAValue:
-        return self.emit(llvm.CallIntrinsicOp(f"llvm.fptoui.sat.{suffix(t)}.{suffix(op.operands[0].type)}", a, [t]))
+        return self.emit(llvm.CallIntrinsicOp(f"llvm.fptoui.sat.{suffix(t)}.{suffix(a[0].type)}", a, [t]))
 
     def _BitcastOp(self, op: Operation, a: list[SSAValue], t: Attribute) -> SSAValue:
         return self.emit(llvm.BitcastOp(a[0], t))
 
     def _RsqrtOp(self, op: Operation, a: list[SSAValue], t: Attribute) -> SSAValue:
         root = self.intrin("sqrt", a, t)
-        one = self.emit(llvm.ConstantOp(_float_attr(1.0, t), t))
+        one = self.float_const(1.0, t)
         return self.emit(llvm.FDivOp(one, root))
 
     def _AbsIOp(self, op: Operation, a: list[SSAValue], t: Attribute) -> SSAValue:
-        zero = self.emit(llvm.ConstantOp(IntegerAttr(0, t), t))  # type: ignore[arg-type]
+        zero = self.int_const(0, t)
         neg = self.emit(llvm.SubOp(zero, a[0]))
         return self.select(self.icmp("slt", a[0], zero), neg, a[0])
 
@@ -329,7 +339,7 @@ class ScalarLowering:
         return self.select(self.icmp("slt", e, zero), small, result)
 
     def _FPowIOp(self, op: Operation, a: list[SSAValue], t: Attribute) -> SSAValue:
-        return self.emit(llvm.CallIntrinsicOp(f"llvm.powi.{suffix(t)}.{suffix(op.operands[1].type)}", a, [t]))
+        return self.emit(llvm.CallIntrinsicOp(f"llvm.powi.{suffix(t)}.{suffix(a[1].type)}", a, [t]))
 
 
 def is_bf16(t: Attribute) -> bool:
@@ -351,7 +361,7 @@ def floordiv(s: ScalarLowering, a: SSAValue, b: SSAValue, t: Attribute) -> SSAVa
     """Floor division: sdiv, then subtract 1 when the remainder's sign differs from b's."""
     q = s.emit(llvm.SDivOp(a, b))
     r = s.emit(llvm.SRemOp(a, b))
-    zero = s.emit(llvm.ConstantOp(IntegerAttr(0, t), t))  # type: ignore[arg-type]
+    zero = s.int_const(0, t)
     nonzero = s.icmp("ne", r, zero)
     sign_r = s.icmp("slt", r, zero)
     sign_b = s.icmp("slt", b, zero)

@@ -17,7 +17,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from xdsl.dialects import llvm
-from xdsl.dialects.builtin import Float32Type, FloatAttr, IntegerAttr, IntegerType
+from xdsl.dialects.builtin import IntegerType, VectorType
 from xdsl.ir import SSAValue
 
 if TYPE_CHECKING:
@@ -29,13 +29,15 @@ _POLY = (1.9875691500e-4, 1.3981999507e-3, 8.3334519073e-3, 4.1665795894e-2, 1.6
 
 
 def exp_f32(sl: ScalarLowering, x: SSAValue) -> SSAValue:
-    f32, i32 = Float32Type(), IntegerType(32)
+    """exp of an f32 value or, lane-wise, of a vector of f32 (constants splat)."""
+    f32 = x.type
+    i32 = VectorType(IntegerType(32), f32.get_shape()) if isinstance(f32, VectorType) else IntegerType(32)
 
     def c(v: float) -> SSAValue:
-        return sl.emit(llvm.ConstantOp(FloatAttr(v, f32), f32))
+        return sl.float_const(v, f32)
 
     def ci(v: int) -> SSAValue:
-        return sl.emit(llvm.ConstantOp(IntegerAttr(v, i32), i32))
+        return sl.int_const(v, i32)
 
     def fma(a: SSAValue, b: SSAValue, d: SSAValue) -> SSAValue:
         return sl.intrin("fma", [a, b, d], f32)

@@ -14,7 +14,7 @@ from xdsl.ir import Operation
 
 from tensorforge.dialects import graph as g
 from tensorforge.dialects.graphops.base import Props
-from tensorforge.dialects.graphops.reduce import reduced_axes
+from tensorforge.dialects.graphops.reduce import norm_channel_axis, reduced_axes
 from tensorforge.errors import InterpError
 from tensorforge.interp.registry import EvalContext, graph_impl
 
@@ -194,8 +194,21 @@ def _affine(y: Array, scale: Array, bias: Array) -> Array:
     return y * s + b
 
 
+def _channel_last_to_first(impl: Callable[[Operation, Array, Array, Array], Array]) -> Callable[..., Array]:
+    """Run a channel-first norm on a `channel_axis` != 1 input by moving that axis to 1 and back."""
+
+    def run(ctx: EvalContext, op: Operation, x: Array, scale: Array, bias: Array) -> Array:
+        axis = norm_channel_axis(_props(op), x.ndim)
+        if axis == 1:
+            return impl(op, x, scale, bias)
+        return np.ascontiguousarray(np.moveaxis(impl(op, np.moveaxis(x, axis, 1), scale, bias), 1, axis))
+
+    return run
+
+
 @graph_impl(g.GroupNormOp)
-def _group_norm(ctx: EvalContext, op: Operation, x: Array, scale: Array, bias: Array) -> Array:
+@_channel_last_to_first
+def _group_norm(op: Operation, x: Array, scale: Array, bias: Array) -> Array:
     p = _props(op)
     groups = p.int("num_groups")
     n, c = x.shape[:2]
@@ -211,7 +224,8 @@ def _group_norm(ctx: EvalContext, op: Operation, x: Array, scale: Array, bias: A
 
 
 @graph_impl(g.InstanceNormOp)
-def _instance_norm(ctx: EvalContext, op: Operation, x: Array, scale: Array, bias: Array) -> Array:
+@_channel_last_to_first
+def _instance_norm(op: Operation, x: Array, scale: Array, bias: Array) -> Array:
     p = _props(op)
     _need_shape(op, scale, [x.shape[1]], "scale")
     _need_shape(op, bias, [x.shape[1]], "bias")

@@ -26,7 +26,7 @@ from xdsl.dialects.builtin import Float64Type, IntegerType, f32
 from xdsl.ir import Attribute, Operation
 
 from tensorforge.dialects import graph as g
-from tensorforge.dialects.graphops.reduce import reduced_axes, reduced_dims
+from tensorforge.dialects.graphops.reduce import norm_channel_axis, reduced_axes, reduced_dims
 from tensorforge.dialects.graphops.types import BOOL_TYPE, is_float, is_unsigned, numpy_dtype
 from tensorforge.dialects.symbolic import Expr
 from tensorforge.lowering.registry import lowers, props_of
@@ -344,26 +344,34 @@ def _batch_norm(op: Operation, b: PrimFuncBuilder, ins: list[Buf], outs: list[Bu
 def _per_group_norm(b: PrimFuncBuilder, op: Operation, ins: list[Buf], out: Buf, groups: int | None) -> None:
     """group_norm (groups) and instance_norm (groups=None: one channel a group).
 
-    Statistics are [N, G], reduced over (channel in group, spatial dims...).
+    Statistics are [N, G], reduced over (channel in group, spatial dims...);
+    the channels sit at `channel_axis` (1, or the last dim for channel-last).
     """
     x, scale, bias = ins
     acc = acc_type(x.elt)
-    channels = x.shape[1]
-    spatial = list(x.shape[2:])
+    axis = norm_channel_axis(props_of(op), x.type.rank)
+    channels = x.shape[axis]
+    spatial = [d for k, d in enumerate(x.shape) if k not in (0, axis)]
     per = channels.floordiv(groups) if groups is not None else Expr.const(1)
     stat = [x.shape[0], Expr.const(groups) if groups is not None else channels]
     rdom = [per, *spatial] if groups is not None else spatial
 
+    def at(batch: Expr, channel: Expr, rest: Sequence[Expr]) -> S:
+        """x at (batch, channel, spatial...) whatever the channel axis."""
+        idx = list(rest)
+        idx.insert(axis - 1, channel)
+        return x[tuple([batch, *idx])]
+
     def load(i: Idx, r: Idx) -> S:
         if groups is None:
-            return x[tuple(i + r)]
-        return x[tuple([i[0], i[1] * per + r[0], *r[1:]])]
+            return at(i[0], i[1], r)
+        return at(i[0], i[1] * per + r[0], r[1:])
 
     total, dev = _moments(b, out.name, stat, rdom, load, acc)
     eps = props_of(op).float("epsilon")
 
     def result(i: Idx) -> S:
-        c = i[1]
+        c = i[axis]
         s = (i[0], c.floordiv(per) if groups is not None else c)
         y = _normalized(x[tuple(i)].cast(acc), total[s], dev[s], rdom, eps, acc)
         return y * scale[c].cast(acc) + bias[c].cast(acc)

@@ -306,12 +306,21 @@ class BatchNormOp(GraphOp):
         return [x]
 
 
+def norm_channel_axis(props: Props, rank: int) -> int:
+    """group/instance norm's normalized `channel_axis`; dim 0 is the batch, never the channels."""
+    axis = normalize_axis(props.int("channel_axis"), rank, "channel_axis")
+    if axis == 0:
+        raise fail("channel_axis must not be 0 (the batch dim)")
+    return axis
+
+
 @irdl_op_definition
 class GroupNormOp(GraphOp):
     """torch.nn.functional.group_norm: x [N, C, *] is split into `num_groups`
     groups of C / num_groups channels; each (sample, group) is normalized with
     its mean and biased variance, then scaled and shifted per channel.
-    C must be divisible by num_groups (checked at run time when C is symbolic)."""
+    C must be divisible by num_groups (checked at run time when C is symbolic).
+    `channel_axis` (default 1; -1 for channel-last [N, *, C]) picks the channel dim."""
 
     name = "graph.group_norm"
     input = operand_def(TensorType)
@@ -320,6 +329,7 @@ class GroupNormOp(GraphOp):
     result = result_def(TensorType)
     num_groups = prop_def(IntegerAttr)
     epsilon = prop_def(FloatAttr, default_value=_EPS)
+    channel_axis = prop_def(IntegerAttr, default_value=_int_attr(1))
 
     @classmethod
     def infer(cls, args: list[TensorType], props: Props) -> list[TensorType]:
@@ -329,7 +339,7 @@ class GroupNormOp(GraphOp):
         groups = props.int("num_groups")
         if groups < 1:
             raise fail(f"num_groups must be positive, got {groups}")
-        c = x.dims[1]
+        c = x.dims[norm_channel_axis(props, x.rank)]
         rest = c.mod(groups)
         if rest.is_const() and rest.value() != 0:
             raise fail(f"channels ({c}) must be divisible by num_groups ({groups})")
@@ -343,7 +353,7 @@ class InstanceNormOp(GraphOp):
     """torch.nn.functional.instance_norm (no running stats) and ONNX
     InstanceNormalization: each (sample, channel) of x [N, C, D1, ...] is
     normalized over its spatial dims with the biased variance, then scaled and
-    shifted per channel."""
+    shifted per channel. `channel_axis` (default 1; -1 for channel-last) picks the channel dim."""
 
     name = "graph.instance_norm"
     input = operand_def(TensorType)
@@ -351,13 +361,14 @@ class InstanceNormOp(GraphOp):
     bias = operand_def(TensorType)
     result = result_def(TensorType)
     epsilon = prop_def(FloatAttr, default_value=_EPS)
+    channel_axis = prop_def(IntegerAttr, default_value=_int_attr(1))
 
     @classmethod
     def infer(cls, args: list[TensorType], props: Props) -> list[TensorType]:
         x = _check_norm_operands(cls.name, args)
         _need_min_rank(x, 3)
         _need_epsilon(props)
-        c = x.dims[1]
+        c = x.dims[norm_channel_axis(props, x.rank)]
         _need_shape(args[1], [c], "scale", "the channel dim of the input")
         _need_shape(args[2], [c], "bias", "the channel dim of the input")
         return [x]

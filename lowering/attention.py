@@ -1,8 +1,11 @@
 """graph.attention as te stages: scores = q @ k^T (matmul), * scale (+ mask),
 a row softmax (max, exp-sum, normalize) and probabilities @ v (matmul).
-Accumulation is in acc_type (f32 for f16/bf16)."""
+Accumulation is in acc_type (f32 for f16/bf16), also for probabilities @ v
+(then summed into an f32 buffer and rounded once to the output type)."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from xdsl.ir import Operation
 
@@ -15,6 +18,7 @@ from tensorforge.lowering.registry import broadcast_index, lowers
 from tensorforge.lowering.te import Buf, PrimFuncBuilder, S, call
 
 Idx = list[Expr]
+PVTerm = Callable[[Idx, Idx], S]
 
 
 @lowers(AttentionOp)
@@ -55,8 +59,13 @@ def _attention(op: Operation, b: PrimFuncBuilder, ins: list[Buf], outs: list[Buf
     probs = b.alloc(f"{out.name}_probs", score_shape, acc)
     b.compute(probs, lambda i: call("exp", logits[tuple(i)] - mx[tuple(i[:-1])]) / total[tuple(i[:-1])],
               name=f"{out.name}_softmax")
-    b.reduce(out, [t_len], lambda i, r: (probs[(*i[:-1], r[0])] * v[(*bidx(v, i), r[0], i[-1])].cast(acc)).cast(out.elt),
-             "add", lit(0, out.elt), name=f"{out.name}_pv")
+    pv: PVTerm = lambda i, r: probs[(*i[:-1], r[0])] * v[(*bidx(v, i), r[0], i[-1])].cast(acc)  # noqa: E731
+    if acc == out.elt:
+        b.reduce(out, [t_len], pv, "add", lit(0, acc), name=f"{out.name}_pv")
+        return
+    wide = b.alloc(f"{out.name}_acc", list(out.shape), acc)  # f16/bf16: sum in f32, round once
+    b.reduce(wide, [t_len], pv, "add", lit(0, acc), name=f"{out.name}_pv")
+    b.compute(out, lambda i: wide[tuple(i)].cast(out.elt), name=f"{out.name}_round")
 
 
 def _dim(d: Expr, t: object) -> S:

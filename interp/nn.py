@@ -40,6 +40,13 @@ def acc_dtype(dtype: np.dtype) -> np.dtype:
     return np.dtype(np.float32)  # f16, bf16
 
 
+def widened_dtype(op: Operation, dtype: np.dtype) -> np.dtype:
+    """With `acc_type` the products accumulate exactly: integers in i64, floats in f64."""
+    if not _props(op).has("acc_type"):
+        return acc_dtype(dtype)
+    return np.dtype(np.int64) if np.issubdtype(dtype, np.integer) else np.dtype(np.float64)
+
+
 def _ints(p: Props, name: str, count: int, default: int) -> tuple[int, ...]:
     return p.ints(name) if p.has(name) else (default,) * count
 
@@ -59,7 +66,7 @@ def _from_first(y: Array, last: bool) -> Array:
 # -- matmul / dense ----------------------------------------------------------------
 @graph_impl(g.MatmulOp)
 def _matmul(ctx: EvalContext, op: Operation, a: Array, b: Array) -> Array:
-    acc = acc_dtype(a.dtype)
+    acc = widened_dtype(op, a.dtype)
     try:
         out = np.matmul(a.astype(acc), b.astype(acc))
     except ValueError as e:
@@ -71,7 +78,7 @@ def _matmul(ctx: EvalContext, op: Operation, a: Array, b: Array) -> Array:
 def _dense(ctx: EvalContext, op: Operation, x: Array, w: Array, b: Array | None = None) -> Array:
     if x.shape[-1] != w.shape[1]:
         raise InterpError(f"graph.dense: input has {x.shape[-1]} features, weight {list(w.shape)} expects {w.shape[1]}")
-    acc = acc_dtype(x.dtype)
+    acc = widened_dtype(op, x.dtype)
     out = np.matmul(x.astype(acc), w.astype(acc).T)
     if b is not None:
         out = out + b.astype(acc)
@@ -125,7 +132,7 @@ def _add_bias(y: Array, b: Array | None) -> Array:
 def _conv(ctx: EvalContext, op: Operation, x: Array, w: Array, b: Array | None = None) -> Array:
     p = _props(op)
     n, last = x.ndim - 2, _channels_last(p)
-    acc = acc_dtype(x.dtype)
+    acc = widened_dtype(op, x.dtype)
     xf = _to_first(x.astype(acc), last)
     wf = np.moveaxis(w.astype(acc), (-1, -2), (0, 1)) if last else w.astype(acc)
     y = conv_first(xf, wf, _ints(p, "strides", n, 1), _ints(p, "dilations", n, 1), _ints(p, "pads", 2 * n, 0),

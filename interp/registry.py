@@ -38,6 +38,8 @@ class EvalContext:
     params: dict[str, np.ndarray] = field(default_factory=dict)
     base_dir: Path = field(default_factory=Path.cwd)
     frames: list[dict[str, int]] = field(default_factory=lambda: [{}])
+    observer: Callable[[Operation, tuple[Any, ...]], None] | None = None
+    """Called with each dispatched op and its operand values (calibration hooks)."""
 
     @property
     def env(self) -> dict[str, int]:

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from xdsl.dialects.builtin import BoolAttr, DenseArrayBase, IntegerAttr, StringAttr, i64
-from xdsl.ir import Attribute, Operation
+from xdsl.ir import Attribute, Operation, TypeAttribute
 from xdsl.irdl import (
     irdl_op_definition,
     operand_def,
@@ -34,7 +34,7 @@ from tensorforge.dialects.graphops.shapes import (
     need_rank,
     need_same_element,
 )
-from tensorforge.dialects.graphops.types import TensorType, is_float, is_int
+from tensorforge.dialects.graphops.types import TensorType, is_float, is_int, is_unsigned
 from tensorforge.dialects.symbolic import Expr
 
 CHANNELS_FIRST = {1: "NCW", 2: "NCHW", 3: "NCDHW"}
@@ -63,6 +63,42 @@ def _need_equal(a: Expr, b: Expr, msg: str) -> None:
 def _check_bias(bias: TensorType, channels: Expr) -> None:
     need_rank(bias, 1, "bias")
     _need_equal(bias.dims[0], channels, f"bias has {bias.dims[0]} entries, expected {channels} (output channels)")
+
+
+# -- widening products (acc_type) ------------------------------------------------------
+def _width(elt: Attribute) -> int:
+    return int(str(elt).lstrip("suibf"))
+
+
+def _widened_element(args: list[TensorType], props: Props) -> Attribute:
+    """The result element type given `acc_type`: integer operands (8/16 bits, any
+    signedness mix, e.g. u8 x i8) accumulate exactly in a signed/signless integer
+    of >= 32 bits; float operands (the same type) in a float at least as wide.
+    A bias must already have the accumulation type."""
+    acc = props.type("acc_type")
+    lhs, rhs = args[0].element_type, args[1].element_type
+    for bias in args[2:]:
+        if bias.element_type != acc:
+            raise fail(f"bias must have the acc_type element type {acc}, got {bias.element_type}")
+    if is_int(lhs) and is_int(rhs):
+        if max(_width(lhs), _width(rhs)) > 16:
+            raise fail(f"acc_type needs 8 or 16-bit integer operands, got {lhs} and {rhs}")
+        if not is_int(acc) or is_unsigned(acc) or _width(acc) < 32:
+            raise fail(f"acc_type for {lhs} x {rhs} must be a signed integer of >= 32 bits, got {acc}")
+        return acc
+    if is_float(lhs) and lhs == rhs:
+        if not is_float(acc) or _width(acc) < _width(lhs):
+            raise fail(f"acc_type for {lhs} operands must be a float type at least as wide, got {acc}")
+        return acc
+    raise fail(f"acc_type needs integer operands or float operands of one type, got {lhs} and {rhs}")
+
+
+def _result_element(args: list[TensorType], props: Props, what: str) -> Attribute:
+    """Without `acc_type`: the operands' common element type."""
+    if props.has("acc_type"):
+        return _widened_element(args, props)
+    need_same_element(args, what)
+    return args[0].element_type
 
 
 @dataclass(frozen=True)
@@ -162,17 +198,20 @@ def _window_dims(sp: Spatial, kernel: Sequence[Expr], win: Window, ceil_mode: bo
 class MatmulOp(GraphOp):
     """numpy.matmul: batch dims broadcast; a 1-D lhs gets a 1 prepended and a 1-D
     rhs a 1 appended, both removed from the result. Floats and integers (same
-    type both sides, integers wrap); f16/bf16 accumulate in f32."""
+    type both sides, integers wrap); f16/bf16 accumulate in f32. With
+    `acc_type` (e.g. `{acc_type = i32}` on i8 x i8) the result has that element
+    type and products accumulate in it exactly (quantized inference)."""
 
     name = "graph.matmul"
     lhs = operand_def(TensorType)
     rhs = operand_def(TensorType)
     result = result_def(TensorType)
+    acc_type = opt_prop_def(TypeAttribute)
 
     @classmethod
     def infer(cls, args: list[TensorType], props: Props) -> list[TensorType]:
         a, b = args
-        need_same_element([a, b], "lhs and rhs")
+        elt = _result_element([a, b], props, "lhs and rhs")
         _need_numeric(a.element_type)
         for what, t in (("lhs", a), ("rhs", b)):
             if t.rank == 0:
@@ -187,27 +226,29 @@ class MatmulOp(GraphOp):
             raise fail(f"batch dims: {e}") from None
         rows = [lhs[-2]] if a.rank > 1 else []
         cols = [rhs[-1]] if b.rank > 1 else []
-        return [TensorType([*batch, *rows, *cols], a.element_type)]
+        return [TensorType([*batch, *rows, *cols], elt)]
 
 
 @irdl_op_definition
 class DenseOp(GraphOp):
     """torch.nn.functional.linear: y = x @ W^T + b, x [..., in], W [out, in],
-    optional b [out] (a trailing optional operand). Floats and integers (wrap)."""
+    optional b [out] (a trailing optional operand). Floats and integers (wrap).
+    `acc_type` widens as for graph.matmul (a bias then has that type)."""
 
     name = "graph.dense"
     input = operand_def(TensorType)
     weight = operand_def(TensorType)
     bias = opt_operand_def(TensorType)
     result = result_def(TensorType)
+    acc_type = opt_prop_def(TypeAttribute)
 
-    def __init__(self, input: Operand, weight: Operand, bias: Operand | None = None) -> None:
-        super().__init__(input, weight, [] if bias is None else bias)
+    def __init__(self, input: Operand, weight: Operand, bias: Operand | None = None, **props: object) -> None:
+        super().__init__(input, weight, [] if bias is None else bias, **props)
 
     @classmethod
     def infer(cls, args: list[TensorType], props: Props) -> list[TensorType]:
         x, w, *rest = args
-        need_same_element(args, "input, weight and bias")
+        elt = _result_element(args, props, "input, weight and bias")
         _need_numeric(x.element_type)
         if x.rank == 0:
             raise fail(f"input must have rank >= 1, got rank 0 ({x})")
@@ -215,7 +256,7 @@ class DenseOp(GraphOp):
         _need_equal(x.dims[-1], w.dims[1], f"input has {x.dims[-1]} features, weight [out, in] expects {w.dims[1]}")
         for b in rest:
             _check_bias(b, w.dims[0])
-        return [TensorType([*x.dims[:-1], w.dims[0]], x.element_type)]
+        return [TensorType([*x.dims[:-1], w.dims[0]], elt)]
 
 
 # -- convolutions ------------------------------------------------------------------
@@ -236,7 +277,8 @@ class ConvOp(GraphOp):
     """N-d cross-correlation as torch.nn.functional.conv1d/2d/3d, with asymmetric
     pads. Weight is [O, I/groups, *k] for channel-first layouts and
     [*k, I/groups, O] (WIO, HWIO, DHWIO) for channel-last; groups == I gives a
-    depthwise conv. Optional bias [O]. Float types; f16/bf16 accumulate in f32."""
+    depthwise conv. Optional bias [O]. Float types; f16/bf16 accumulate in f32.
+    With `acc_type` also 8/16-bit integers, accumulated exactly (as graph.matmul)."""
 
     name = "graph.conv"
     input = operand_def(TensorType)
@@ -248,6 +290,7 @@ class ConvOp(GraphOp):
     pads = opt_prop_def(DenseArrayBase)
     groups = prop_def(IntegerAttr, default_value=_ONE)
     layout = opt_prop_def(StringAttr)
+    acc_type = opt_prop_def(TypeAttribute)
 
     def __init__(self, input: Operand, weight: Operand, bias: Operand | None = None, **props: object) -> None:
         super().__init__(input, weight, [] if bias is None else bias, **props)
@@ -255,8 +298,9 @@ class ConvOp(GraphOp):
     @classmethod
     def infer(cls, args: list[TensorType], props: Props) -> list[TensorType]:
         x, w, *rest = args
-        need_same_element(args, "input, weight and bias")
-        _need_float(x.element_type)
+        elt = _result_element(args, props, "input, weight and bias")
+        if not props.has("acc_type"):
+            _need_float(x.element_type)
         sp = split_spatial(x, props)
         n = len(sp.dims)
         need_rank(w, x.rank, "weight")
@@ -269,7 +313,7 @@ class ConvOp(GraphOp):
         _need_divisible(out_ch, groups, "output channels")
         for b in rest:
             _check_bias(b, out_ch)
-        return [TensorType(sp.assemble(out_ch, _window_dims(sp, kernel, win)), x.element_type)]
+        return [TensorType(sp.assemble(out_ch, _window_dims(sp, kernel, win)), elt)]
 
 
 @irdl_op_definition

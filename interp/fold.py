@@ -13,14 +13,18 @@ from xdsl.ir import Operation, SSAValue
 
 from tensorforge.dialects.graphops.dense import array_from_dense
 from tensorforge.dialects.graphops.func import ConstantOp
+from tensorforge.dialects.graphops.shape_create import FullOp
 from tensorforge.dialects.graphops.types import TensorType
 from tensorforge.errors import TensorforgeError
 from tensorforge.interp.registry import IMPLS, EvalContext
 
 
 def constant_array(value: SSAValue, base_dir: Path | None = None, allow_external: bool = False) -> np.ndarray | None:
-    """The value of a graph.constant result, or None if it is not one."""
+    """The value of a graph.constant (or statically shaped graph.full) result, or None."""
     op = value.owner
+    if isinstance(op, FullOp) and static_result_size(op) is not None:
+        values = evaluate(op, [])
+        return None if values is None else values[0]
     if not isinstance(op, ConstantOp):
         return None
     t = op.result.type

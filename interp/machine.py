@@ -8,7 +8,7 @@ bindings, so an unprovable shape assumption (`n` vs `m`) fails loudly here.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -34,8 +34,13 @@ from tensorforge.errors import InputError, InterpError, TensorforgeError
 from tensorforge.interp.registry import IMPLS, EvalContext
 
 
-def bind_arguments(names: Sequence[str], types: Sequence[Attribute], arrays: Sequence[Any], where: str) -> dict[str, int]:
-    """Check arrays against declared types and bind symbols; errors name the argument."""
+def bind_arguments(
+    names: Sequence[str], types: Sequence[Attribute], arrays: Sequence[Any], where: str, hint: dict[str, int] | None = None
+) -> dict[str, int]:
+    """Check arrays against declared types and bind symbols; errors name the argument.
+
+    `hint` gives values for symbols the shapes cannot determine (a kernel whose
+    buffers are only [n*n] takes n from its caller); every dim is still checked."""
     if len(arrays) != len(types):
         raise InputError(f"{where} takes {len(types)} arguments ({', '.join(names)}), got {len(arrays)}")
     env: dict[str, int] = {}
@@ -46,6 +51,11 @@ def bind_arguments(names: Sequence[str], types: Sequence[Attribute], arrays: Seq
         pending += _bind_one(name, t, a, env, where)
     # dims written as expressions are checked once every argument has bound its symbols
     for dim, size, what in pending:
+        _check_dim(dim, size, env, what)
+    for dim, size, what in pending:
+        for sym in dim.free_symbols() - env.keys():
+            if hint is not None and sym in hint:
+                env[sym] = hint[sym]
         _check_dim(dim, size, env, what)
     for dim, size, what in pending:
         if dim.free_symbols() - env.keys():
@@ -79,12 +89,30 @@ def _check_dim(dim: Any, size: int, env: dict[str, int], what: str) -> None:
     if len(free) == 1 and dim.is_symbol():
         env[free.pop()] = size
         return
+    if len(free) == 1:
+        _solve_affine(dim, free.pop(), size, env, what)
+        return
     if free:
         return  # not determinable from this value alone
     want = dim.evaluate(env)
     if want != size:
         expected = str(want) if dim.is_const() else f"{dim} = {want}"
         raise InputError(f"{what} is {size}, expected {expected}")
+
+
+def _solve_affine(dim: Any, sym: str, size: int, env: dict[str, int], what: str) -> None:
+    """Bind `sym` from a dim `a*sym + b` (a kernel buffer [n*2] binds n); others wait."""
+    from tensorforge.dialects.symbolic import Expr
+
+    known = dim.substitute({k: Expr.const(v) for k, v in env.items()})
+    b = known.substitute({sym: Expr.const(0)})
+    a = known.substitute({sym: Expr.const(1)}) - b
+    if not (a.is_const() and b.is_const()) or a.value() == 0 or known != a * Expr.sym(sym) + b:
+        return
+    value, rest = divmod(size - b.value(), a.value())
+    if rest or value < 0:
+        raise InputError(f"{what} is {size}, but '{dim}' = {size} has no non-negative integer solution for '{sym}'")
+    env[sym] = value
 
 
 def check_results(ctx: EvalContext, op: Operation, values: Sequence[Any]) -> None:
@@ -183,7 +211,7 @@ class GraphFunctions(InterpreterFunctions):
             t = r.type
             assert isinstance(t, TensorType)
             outs.append(np.zeros(self.ctx.dims(t), t.dtype))
-        run_func(callee, [*args, *outs])
+        run_func(callee, [*args, *outs], hint=self.ctx.env)
         check_results(self.ctx, op, outs)
         return tuple(outs)
 
@@ -218,6 +246,8 @@ def _dispatch(self: GraphFunctions, interpreter: Interpreter, op: Operation, arg
         raise InterpError(f"{op.name}{_at(op)} failed on operands ({shapes}): {e}") from e
     values = out if isinstance(out, tuple) else (out,)
     check_results(self.ctx, op, values)
+    if self.ctx.observer is not None:
+        self.ctx.observer(op, tuple(args))
     return values
 
 
@@ -257,8 +287,10 @@ def run(
     *arrays: Any,
     params: dict[str, np.ndarray] | None = None,
     base_dir: str | Path | None = None,
+    observer: Callable[[Operation, tuple[Any, ...]], None] | None = None,
 ) -> list[np.ndarray]:
-    """Interpret `@entry` of `module` on numpy arrays; returns its results."""
+    """Interpret `@entry` of `module` on numpy arrays; returns its results.
+    `observer(op, operands)` sees every graph op after it ran (calibration)."""
     func = SymbolTable.lookup_symbol(module, entry)
     if func is None:
         raise InputError(f"no function @{entry} in the module")
@@ -275,7 +307,7 @@ def run(
         from tensorforge.interp.tir import run_func
 
         return run_func(func, [np.asarray(a) for a in arrays])
-    ctx = EvalContext(params=dict(params or {}), base_dir=Path(base_dir) if base_dir else Path.cwd())
+    ctx = EvalContext(params=dict(params or {}), base_dir=Path(base_dir) if base_dir else Path.cwd(), observer=observer)
     interpreter = Interpreter(module)
     interpreter.register_implementations(make_functions(ctx))
     values = [np.asarray(a) if isinstance(a, np.generic | int | float | bool) else a for a in arrays]

@@ -12,9 +12,12 @@ from xdsl.dialects.builtin import ModuleOp
 PIPELINES: dict[str, str] = {
     "graph-simplify": "canonicalize,cse,graph-infer-shapes,dce",
     "graph-optimize": "canonicalize,graph-fold-constants,graph-recognize,graph-fold-batchnorm,canonicalize,cse,"
-    "graph-fuse-ops,dce",
+    "graph-convert-layout{layout=\"NHWC\"},graph-fold-constants,canonicalize,cse,graph-fuse-ops,dce",
     "graph-lower": "graph-lower-to-tensorir",
+    "cpu-default": "graph-inline,graph-optimize,graph-lower-to-tensorir,tir-default-schedule",
 }
+"""`cpu-default` takes a model to scheduled tensorir; `-t llvm` then prints its LLVM
+IR (kernels and the tf_entry entry point): `tensorforge-opt m.mlir -p cpu-default -t llvm`."""
 
 
 def register(name: str, pipeline: str) -> None:
@@ -28,12 +31,15 @@ def get(name: str) -> str:
     return PIPELINES[name]
 
 
-def expand_pipeline(spec: str) -> str:
-    """Replace pipeline names that stand alone in a comma list by their text."""
+def expand_pipeline(spec: str, depth: int = 0) -> str:
+    """Replace pipeline names that stand alone in a comma list by their text
+    (recursively: a pipeline may name other pipelines)."""
     if not spec:
         return spec
-    parts = _split_top_level(spec)
-    return ",".join(PIPELINES.get(p.strip(), p) for p in parts)
+    if depth > 16:
+        raise ValueError("named pipelines refer to each other in a cycle")
+    parts = [p.strip() for p in _split_top_level(spec)]
+    return ",".join(expand_pipeline(PIPELINES[p], depth + 1) if p in PIPELINES else p for p in parts)
 
 
 def _split_top_level(spec: str) -> list[str]:

@@ -172,10 +172,7 @@ class CompiledModule:
                 else:
                     out_slots.append((slot, result_index[v]))
             fake = [np.broadcast_to(np.zeros((), prog.types[v].dtype), shapes[v]) for v in [*call.inputs, *call.outputs]]
-            try:
-                kenv = bind_arguments(kernel.arg_name_list, kernel.function_type.inputs.data, fake, f"@{kernel.sym_name.data}")
-            except InputError:
-                kenv = env  # a kernel whose buffers only have composite dims (s0*4): its symbols are the graph's
+            kenv = bind_arguments(kernel.arg_name_list, kernel.function_type.inputs.data, fake, f"@{kernel.sym_name.data}", env)
             for s, name in zip(sym_ids, symbol_order(kernel), strict=True):
                 syms[s] = kenv[name]
         return _Binding(shapes, plan, workspace, slots, syms, arg_slots, out_slots)

@@ -65,3 +65,20 @@ def build_entry(prog: Program) -> llvm.FuncOp:
     ftype = llvm.LLVMFunctionType([PTR, PTR], VOID)
     return llvm.FuncOp(ENTRY, ftype, linkage=llvm.LinkageAttr("external"), body=Region(block),
                        other_props={"arg_attrs": ArrayAttr([DictionaryAttr({}), DictionaryAttr({})])})
+
+
+def entry_funcs(module: object, entry: str) -> list[llvm.FuncOp]:
+    """[tf_entry] when graph function `entry` of `module` is lowered (only call_tir
+    ops), else []: lets `-t llvm` print a whole model, kernels and entry."""
+    from pathlib import Path
+
+    from xdsl.traits import SymbolTable
+
+    from tensorforge.dialects.graphops.call_tir import CallTirOp
+    from tensorforge.dialects.graphops.func import FuncOp
+    from tensorforge.runtime.program import build_program
+
+    func = SymbolTable.lookup_symbol(module, entry)  # type: ignore[arg-type]
+    if not isinstance(func, FuncOp) or not any(isinstance(op, CallTirOp) for op in func.body.walk()):
+        return []
+    return [build_entry(build_program(module, entry, {}, Path.cwd(), load_data=False))]  # type: ignore[arg-type]

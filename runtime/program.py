@@ -48,7 +48,11 @@ class Program:
     kernels: dict[str, TirFuncOp] = field(default_factory=dict)
 
 
-def build_program(module: ModuleOp, entry: str, params: dict[str, np.ndarray], base_dir: Path) -> Program:
+def build_program(
+    module: ModuleOp, entry: str, params: dict[str, np.ndarray], base_dir: Path, *, load_data: bool = True
+) -> Program:
+    """The program of graph function `entry`; `load_data=False` numbers constants and
+    parameters without reading their data (enough to emit the entry's code)."""
     func = SymbolTable.lookup_symbol(module, entry)
     if not isinstance(func, FuncOp):
         raise CompileError(f"no graph function @{entry} in the module")
@@ -65,7 +69,9 @@ def build_program(module: ModuleOp, entry: str, params: dict[str, np.ndarray], b
         prog.args.append(new(arg))
     unsupported: list[str] = []
     for op in func.body.block.ops:
-        if isinstance(op, ConstantOp):
+        if isinstance(op, ConstantOp | ParamOp) and not load_data:
+            new(op.result)
+        elif isinstance(op, ConstantOp):
             prog.constants[new(op.result)] = _constant(op, base_dir)
         elif isinstance(op, ParamOp):
             name = op.param_name.data

@@ -183,6 +183,9 @@ def reshape(draw: Draw, values: list[SSAValue]) -> Operation | None:
         return None
     dims = list(_tt(x).dims)
     merged = [*dims[:-2], dims[-2] * dims[-1]]
+    zero = any(d.is_const() and d.value() == 0 for d in merged)
+    if zero:  # 0 is a size (allowzero), and a -1 beside a 0 could not be inferred
+        return g.ReshapeOp(x, shape=merged, allowzero=True)
     target = [-1 if i == 0 else d for i, d in enumerate(merged)] if draw(st.booleans()) else merged
     return g.ReshapeOp(x, shape=target)
 

@@ -77,6 +77,8 @@ class Call:
     func: TirFuncOp
     before: list[np.ndarray]
     after: list[np.ndarray]
+    hint: dict[str, int]
+    """The caller's symbol values (kernels with only compound dims need them)."""
 
 
 @contextlib.contextmanager
@@ -85,10 +87,10 @@ def recording() -> Iterator[list[Call]]:
     calls: list[Call] = []
     original = tir_interp.run_func
 
-    def run_func(func: TirFuncOp, arrays: Sequence[np.ndarray]) -> list[np.ndarray]:
+    def run_func(func: TirFuncOp, arrays: Sequence[np.ndarray], hint: dict[str, int] | None = None) -> list[np.ndarray]:
         before = [a.copy() for a in arrays]
-        out = original(func, arrays)
-        calls.append(Call(func, before, [a.copy() for a in out]))
+        out = original(func, arrays, hint)
+        calls.append(Call(func, before, [a.copy() for a in out], dict(hint or {})))
         return out
 
     tir_interp.run_func = run_func
@@ -127,7 +129,7 @@ def compile_and_compare(calls: Sequence[Call], cpu: str = "native") -> set[str]:
     texts = {v: k for k, v in by_text.items()}
     for name, call in selected:
         arrays = [a.copy() for a in call.before]
-        env = bind_arguments(call.func.arg_name_list, call.func.function_type.inputs.data, arrays, name)
+        env = bind_arguments(call.func.arg_name_list, call.func.function_type.inputs.data, arrays, name, call.hint)
         jm.kernels[name](arrays, env)
         for i, (got, want) in enumerate(zip(arrays, call.after, strict=True)):
             assert_matches(got, want, f"{name} argument {i} ({call.func.arg_name_list[i]}), env {env}:\n{texts[name]}")
@@ -424,15 +426,15 @@ def compiled_kernels(jm: JitModule) -> Iterator[Substituted]:
     original = tir_interp.run_func
     state = Substituted([])
 
-    def run_func(func: TirFuncOp, arrays: Sequence[np.ndarray]) -> list[np.ndarray]:
+    def run_func(func: TirFuncOp, arrays: Sequence[np.ndarray], hint: dict[str, int] | None = None) -> list[np.ndarray]:
         name = func.sym_name.data
         try:
-            want = original(func, [a.copy() for a in arrays])
+            want = original(func, [a.copy() for a in arrays], hint)
         except TensorforgeError:
             state.reference_failed = True
             raise
         got = [a.copy() for a in arrays]  # C-contiguous
-        jm.kernels[name](got, bind_arguments(func.arg_name_list, func.function_type.inputs.data, got, name))
+        jm.kernels[name](got, bind_arguments(func.arg_name_list, func.function_type.inputs.data, got, name, hint))
         try:
             for i, (gv, wv) in enumerate(zip(got, want, strict=True)):
                 assert_matches(gv, wv, f"@{name} argument {i}:\n{print_module(func)}")

@@ -50,3 +50,37 @@ def test_driver_expands_named_pipelines(tmp_path, capsys) -> None:
     assert opt.main([str(p), "-p", "graph-simplify"]) == 0
     out = capsys.readouterr().out
     assert out.count("graph.mul") == 1
+
+
+MLP = """
+graph.func @main(%x: !graph.tensor<[n, 16], f32>, %w: !graph.tensor<[16, 8], f32>, %b: !graph.tensor<[8], f32>) -> (r: !graph.tensor<[n, 8], f32>) {
+  %m = graph.call @layer(%x, %w) : (!graph.tensor<[n, 16], f32>, !graph.tensor<[16, 8], f32>) -> !graph.tensor<[n, 8], f32>
+  %a = graph.add %m, %b : (!graph.tensor<[n, 8], f32>, !graph.tensor<[8], f32>) -> !graph.tensor<[n, 8], f32>
+  %r = graph.relu %a : (!graph.tensor<[n, 8], f32>) -> !graph.tensor<[n, 8], f32>
+  graph.return %r : !graph.tensor<[n, 8], f32>
+}
+graph.func private @layer(%x: !graph.tensor<[n, 16], f32>, %w: !graph.tensor<[16, 8], f32>) -> (r: !graph.tensor<[n, 8], f32>) {
+  %m = graph.matmul %x, %w : (!graph.tensor<[n, 16], f32>, !graph.tensor<[16, 8], f32>) -> !graph.tensor<[n, 8], f32>
+  graph.return %m : !graph.tensor<[n, 8], f32>
+}
+"""
+
+
+def test_cpu_default_pipeline_keeps_results_and_emits_llvm(tmp_path, capsys) -> None:
+    """cpu-default: one fused, scheduled kernel that the interpreter runs like the
+    original graph; `-t llvm` on the result prints the kernel and tf_entry."""
+    rng = np.random.default_rng(0)
+    args = [rng.standard_normal(s).astype(np.float32) for s in [(5, 16), (16, 8), (8,)]]
+    m = parse_module(MLP)
+    (before,) = interp.run(m, "main", *args)
+    pipelines.run(m, "cpu-default")
+    kernels = [op for op in m.walk() if op.name == "tir.func"]
+    assert len(kernels) == 1
+    assert "parallel" in str(kernels[0]) or "vectorized" in str(kernels[0])
+    (after,) = interp.run(m, "main", *args)
+    np.testing.assert_allclose(after, before, rtol=1e-5, atol=1e-5)
+    p = tmp_path / "m.mlir"
+    p.write_text(MLP)
+    assert opt.main([str(p), "-p", "cpu-default", "-t", "llvm"]) == 0
+    out = capsys.readouterr().out
+    assert 'define void @"tf_entry"' in out and out.count("define void @\"main_fused_0\"(") == 1

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import llvmlite.binding as llvm_binding
 import numpy as np
 from xdsl.dialects.builtin import ModuleOp
+from xdsl.ir import Operation
 
 from tensorforge.codegen.llvm.lower import LOOP_HINT, ModuleLowering, Options, kernel_symbol, symbol_order
 from tensorforge.codegen.llvm.scalar import CodegenError
@@ -49,15 +50,28 @@ def target_machine(cpu: str = "native", opt: int = 3) -> llvm_binding.TargetMach
     return target.create_target_machine(cpu=name, features=features, opt=opt, reloc="pic", codemodel="jitdefault")
 
 
-def to_llvm_ir(module: ModuleOp, options: Options | None = None) -> str:
-    """LLVM IR text of every tir.func in `module` (what `-t llvm` prints)."""
+def to_llvm_ir(module: ModuleOp, options: Options | None = None, extra: Sequence[Operation] = ()) -> str:
+    """LLVM IR text of every tir.func in `module` plus the `extra` llvm.funcs (what `-t llvm` prints)."""
     from xdsl.backend.llvm.convert import convert_module
 
     lowering = ModuleLowering(options)
     for op in module.walk():
         if isinstance(op, FuncOp):
             lowering.lower_func(op)
+    lowering.funcs.extend(extra)
     return str(convert_module(lowering.module(), fallback_target_triple=None))
+
+
+def for_cpu(options: Options | None, cpu: str) -> Options:
+    """`options` with the vector width of `cpu` filled in where it was left to the target."""
+    from dataclasses import replace
+
+    from tensorforge.codegen.llvm.vector import default_vector_bits
+
+    options = options or Options()
+    if options.vector_bits is not None:
+        return options
+    return replace(options, vector_bits=default_vector_bits(cpu))
 
 
 VECTOR_WIDTH_MAX = 64
@@ -73,7 +87,8 @@ def apply_loop_hints(ir_text: str) -> str:
     """Turn the loop-hint marker calls that lowering puts on the latches of
     vectorized and unrolled loops into `llvm.loop` metadata on the latch branch.
 
-    A `vectorized` loop of static extent n asks LLVM's loop vectorizer for the
+    Only `vectorized` loops that vector.py refuses to widen itself get here. Such a
+    loop of static extent n asks LLVM's loop vectorizer for the
     largest power-of-two width dividing n (at most VECTOR_WIDTH_MAX) and forbids
     unrolling it beforehand: otherwise the full-unroll pass, which runs first,
     flattens small inner loops and the vectorizer picks an outer loop (gathers).
@@ -157,7 +172,7 @@ class JitModule:
 
     def __init__(self, module: ModuleOp, cpu: str = "native", options: Options | None = None, opt: int = 3) -> None:
         self.tm = target_machine(cpu, opt)
-        self.ir = to_llvm_ir(module, options)
+        self.ir = to_llvm_ir(module, for_cpu(options, cpu))
         self.mod = optimize(self.ir, self.tm, opt)
         self.engine = llvm_binding.create_mcjit_compiler(self.mod, self.tm)
         self.engine.finalize_object()

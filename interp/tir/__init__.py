@@ -37,12 +37,13 @@ def compile_func(func: FuncOp, env: dict[str, int]) -> Any:
     return kernel
 
 
-def run_func(func: FuncOp, arrays: Sequence[np.ndarray]) -> list[np.ndarray]:
-    """Run a tir.func on arrays (modified in place); returns them."""
+def run_func(func: FuncOp, arrays: Sequence[np.ndarray], hint: dict[str, int] | None = None) -> list[np.ndarray]:
+    """Run a tir.func on arrays (modified in place); returns them. `hint`: the
+    caller's symbol values, for symbols the buffer shapes cannot determine."""
     from tensorforge.interp.machine import bind_arguments
 
     where = f"@{func.sym_name.data}"
-    env = bind_arguments(func.arg_name_list, func.function_type.inputs.data, arrays, where)
+    env = bind_arguments(func.arg_name_list, func.function_type.inputs.data, arrays, where, hint)
     kernel = compile_func(func, env)
     with np.errstate(all="ignore"):
         try:

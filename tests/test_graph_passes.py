@@ -288,3 +288,28 @@ def test_graph_optimize_from_the_driver(tmp_path) -> None:
     assert proc.returncode == 0, proc.stderr
     assert "graph.fused" in proc.stdout and "graph.batch_norm" not in proc.stdout
     assert "graph-optimize" in pipelines.names() and pipelines.get("graph-lower") == "graph-lower-to-tensorir"
+
+
+def test_graph_optimize_on_imported_onnx_resnet50() -> None:
+    """Issue 5's acceptance: onnx's light ResNet-50, imported, folds every batch norm into
+    its conv, runs every conv NHWC with one transpose (at the input), and fuses."""
+    from collections import Counter
+    from pathlib import Path
+
+    onnx = pytest.importorskip("onnx")
+    from tensorforge.frontends.onnx import from_onnx
+
+    path = Path(onnx.__file__).parent / "backend" / "test" / "data" / "light" / "light_resnet50.onnx"
+    if not path.exists():
+        pytest.skip("onnx's light_resnet50.onnx is not installed")
+    module = from_onnx(onnx.load(str(path)))
+    pipelines.run(module, "graph-optimize")
+    ops = Counter(op.name for op in module.walk())
+    convs = [op for op in module.walk() if op.name == "graph.conv"]
+    assert ops["graph.batch_norm"] == 0 and len(convs) == 53
+    assert all(str(op.properties["layout"]) == '"NHWC"' for op in convs)
+    assert ops["graph.transpose"] == 1
+    # convs sit in fused groups with their epilogues (bias, relu, residual add); the
+    # downsample branch's conv, whose add fused with the other branch, stays alone
+    fused = [c for c in convs if FUSED_ATTR in c.parent_op().attributes]  # type: ignore[union-attr]
+    assert len(fused) >= 49

@@ -15,7 +15,8 @@ def compile(module, target: str = "llvm", entry: str = "main", **options):
     """Compile graph function `entry` of `module` to native code: a `CompiledModule`.
 
     Options: cpu ("native", "generic" or a CPU name), params (values of graph.param),
-    schedule ("default" or None), fast_math (False), base_dir (for external constants).
+    optimize (True: run graph-optimize first: folding, fusion, NHWC convs), schedule
+    ("default" or None), fast_math (False), base_dir (for external constants).
     """
     from tensorforge.runtime import compile_module
 

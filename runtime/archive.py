@@ -93,7 +93,9 @@ def load(path: str | Path) -> Any:
     from tensorforge.runtime.compiled import CompiledModule
     from tensorforge.runtime.entry import ENTRY
     from tensorforge.runtime.program import build_program
+    from tensorforge.runtime.threads import load_native_runtime
 
+    load_native_runtime()
     try:
         with zipfile.ZipFile(path) as z:
             meta = json.loads(z.read("meta.json"))

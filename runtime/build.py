@@ -13,16 +13,21 @@ from xdsl.dialects.builtin import ModuleOp
 from tensorforge.codegen.llvm.lower import ModuleLowering, Options
 from tensorforge.runtime.compiled import CompiledModule
 from tensorforge.runtime.entry import ENTRY, build_entry
+from tensorforge.runtime.prepack import prepack
 from tensorforge.runtime.program import CompileError, Program, build_program
+from tensorforge.runtime.threads import load_native_runtime
 
 
-def prepare(module: ModuleOp, entry: str, schedule: str | None) -> ModuleOp:
-    """Clone, inline calls, lower to tensorir and apply the default schedules."""
+def prepare(module: ModuleOp, entry: str, schedule: str | None, optimize: bool = True) -> ModuleOp:
+    """Clone, inline calls, optimize (graph-optimize: folding, fusion, layouts),
+    lower to tensorir and apply the default schedules."""
     from tensorforge import pipelines
     from tensorforge.runtime.inline import inline_calls
 
     m = module.clone()
     inline_calls(m, entry)
+    if optimize:
+        pipelines.run(m, "graph-optimize")
     pipelines.run(m, "graph-lower-to-tensorir")
     if schedule == "default":
         _default_schedule(m)
@@ -34,9 +39,10 @@ def prepare(module: ModuleOp, entry: str, schedule: str | None) -> ModuleOp:
 def _default_schedule(m: ModuleOp) -> None:
     try:
         from tensorforge.schedule.rules import apply_default_schedule
+        from tensorforge.schedule.rules.common import COMPILED_MIN_PARALLEL_POINTS
     except ImportError:
         return
-    apply_default_schedule(m)
+    apply_default_schedule(m, min_parallel_points=COMPILED_MIN_PARALLEL_POINTS)
 
 
 def native_code(prog: Program, cpu: str, options: Options) -> tuple[Any, Any, str]:
@@ -44,9 +50,9 @@ def native_code(prog: Program, cpu: str, options: Options) -> tuple[Any, Any, st
     import llvmlite.binding as llvm_binding
     from xdsl.backend.llvm.convert import convert_module
 
-    from tensorforge.codegen.llvm.jit import optimize, target_machine
+    from tensorforge.codegen.llvm.jit import for_cpu, optimize, target_machine
 
-    lowering = ModuleLowering(options)
+    lowering = ModuleLowering(for_cpu(options, cpu))
     for kernel in prog.kernels.values():
         lowering.lower_func(kernel)
     lowering.funcs.append(build_entry(prog))
@@ -69,18 +75,23 @@ def compile_module(
     schedule: str | None = "default",
     fast_math: bool = False,
     base_dir: str | Path | None = None,
+    optimize: bool = True,
 ) -> CompiledModule:
     """Compile graph function `entry` of `module` for the CPU."""
     if target not in ("llvm", "cpu"):
         raise CompileError(f"unknown target '{target}' (this build supports 'llvm')")
     start = time.perf_counter()
-    lowered = prepare(module, entry, schedule)
-    prog = build_program(lowered, entry, dict(params or {}), Path(base_dir) if base_dir else Path.cwd())
+    load_native_runtime()
+    lowered = prepare(module, entry, schedule, optimize)
+    base = Path(base_dir) if base_dir else Path.cwd()
+    folded = prepack(lowered, entry, cpu, base) if schedule == "default" else 0
+    prog = build_program(lowered, entry, dict(params or {}), base)
     fn, keep, ir_text = native_code(prog, cpu, Options(fast_math=fast_math))
     info = {
         "cpu": cpu,
         "kernels": len(prog.kernels),
         "calls": len(prog.calls),
+        "prepacked": folded,
         "compile_seconds": time.perf_counter() - start,
     }
     cm = CompiledModule(prog, fn, keep, info)

@@ -33,7 +33,7 @@ graph.func @main(%x: !graph.tensor<[n, 16], f32>, %w: !graph.tensor<[16, 16], f3
 @pytest.fixture(scope="module")
 def chain() -> tuple[object, object]:
     m = parse_module(CHAIN)
-    return m, tensorforge.compile(m)
+    return m, tensorforge.compile(m, optimize=False)  # unfused: several kernels and intermediates to plan
 
 
 def _inputs(n: int, seed: int = 0) -> list[np.ndarray]:
@@ -141,3 +141,13 @@ graph.func @main(%x: !graph.tensor<[n, 3], f32>) -> (y: !graph.tensor<[n, 3], f3
         tensorforge.compile(m)
     cm = tensorforge.compile(m, params={"bias": np.array([1, 2, 3], np.float32)})
     np.testing.assert_array_equal(cm(np.zeros((2, 3), np.float32))[0], [[1, 2, 3], [1, 2, 3]])
+
+
+def test_compile_optimizes_by_default() -> None:
+    """compile() runs graph-optimize first: the chain fuses into fewer kernels, same results."""
+    m = parse_module(CHAIN)
+    fused, raw = tensorforge.compile(m), tensorforge.compile(m, optimize=False)
+    assert fused.info["kernels"] < raw.info["kernels"]
+    args = _inputs(5)
+    for got, want in zip(fused(*args), raw(*args), strict=True):
+        np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6)

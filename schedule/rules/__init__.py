@@ -38,9 +38,14 @@ from tensorforge.schedule.trace import Trace
 __all__ = ["LOG", "apply_default_schedule", "schedule_func"]
 
 
-def apply_default_schedule(module: ModuleOp, cpu_threads: int | None = None) -> dict[str, Trace]:
-    """Schedule every tir.func of `module` in place; returns each function's trace."""
+def apply_default_schedule(
+    module: ModuleOp, cpu_threads: int | None = None, min_parallel_points: int | None = None
+) -> dict[str, Trace]:
+    """Schedule every tir.func of `module` in place; returns each function's trace.
+    `min_parallel_points`: see common.MIN_PARALLEL_POINTS (None: that default)."""
     cfg = Config(threads=cpu_threads or os.cpu_count() or 1)
+    if min_parallel_points is not None:
+        cfg.min_parallel_points = min_parallel_points
     names = [op.sym_name.data for op in module.body.block.ops if isinstance(op, FuncOp)]
     traces: dict[str, Trace] = {}
     for name in names:

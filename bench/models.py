@@ -50,6 +50,11 @@ def matmul(n: int) -> ModuleOp:
     return f.finish(f(g.MatmulOp(a, b)))
 
 
+def relu16() -> ModuleOp:
+    f = Fn([("x", [16])])
+    return f.finish(f(g.ReluOp(f.args[0])))
+
+
 def elementwise(size: int) -> ModuleOp:
     f = Fn([("x", [size]), ("a", [size]), ("b", [size]), ("c", [size])])
     x, a, b, c = f.args

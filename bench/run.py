@@ -77,7 +77,9 @@ def _ort(model_bytes: bytes, feeds: dict[str, np.ndarray]) -> Runner | None:
         import onnxruntime as ort
     except ImportError:
         return None
-    sess = ort.InferenceSession(model_bytes, providers=["CPUExecutionProvider"])
+    opts = ort.SessionOptions()
+    opts.log_severity_level = 3  # no warnings about initializers listed as inputs (onnx's test models)
+    sess = ort.InferenceSession(model_bytes, opts, providers=["CPUExecutionProvider"])
     return lambda: sess.run(None, feeds)
 
 
@@ -222,6 +224,40 @@ def w4(rounds: int) -> list[dict[str, Any]]:
 
 
 def w3(rounds: int) -> list[dict[str, Any]]:
+    """ResNet-50 at batch 1 from onnx's light_resnet50.onnx (imported, graph-optimize'd)
+    against onnxruntime on the same model."""
+    import onnx
+
+    from tensorforge import pipelines
+    from tensorforge.frontends.onnx import from_onnx
+
+    path = Path(onnx.__file__).parent / "backend" / "test" / "data" / "light" / "light_resnet50.onnx"
+    model = onnx.load(str(path))
+    x = np.random.default_rng(0).standard_normal((1, 3, 224, 224)).astype(np.float32)
+    start = time.perf_counter()
+    module = from_onnx(model)
+    pipelines.run(module, "graph-optimize")
+    cm = tensorforge.compile(module)
+    compile_s = time.perf_counter() - start
+    fns: dict[str, Runner] = {"tensorforge": lambda: cm(x)}
+    model.ir_version = 8  # onnxruntime refuses onnx 1.23's default IR version
+    feeds = {model.graph.input[0].name: x}
+    ort = _ort(model.SerializeToString(), feeds)
+    if ort:
+        err = float(np.abs(_first(cm(x)) - ort()[0]).max())
+        if err > 1e-3:
+            raise AssertionError(f"W3: tensorforge differs from onnxruntime by {err}")
+        fns["onnxruntime"] = ort
+    t = timeit(fns, max(rounds // 2, 3), inner=1)
+    return [_row("W3 ResNet-50 (light_resnet50.onnx) b1 224x224 (ms)", t, compile_s, lambda s: s * 1e3, higher=False)]
+
+
+def _first(out: Any) -> np.ndarray:
+    return out[0] if isinstance(out, list | tuple) else out
+
+
+def w3_cnn(rounds: int) -> list[dict[str, Any]]:
+    """A small ResNet-style CNN built in the graph dialect, against torch eager."""
     torch = _torch()
     rng = np.random.default_rng(0)
     shapes = {"stem": (64, 3, 7, 7), "stem_b": (64,), "fc": (1000, 64), "fc_b": (1000,)}
@@ -257,7 +293,7 @@ def w3(rounds: int) -> list[dict[str, Any]]:
 
         fns["torch eager"] = eager
     t = timeit(fns, max(rounds // 2, 3), inner=1)
-    return [_row("W3 ResNet-style CNN b1 224x224 (ms)", t, compile_s, lambda s: s * 1e3, higher=False)]
+    return [_row("W3c ResNet-style CNN b1 224x224 (ms)", t, compile_s, lambda s: s * 1e3, higher=False)]
 
 
 def _row(name: str, t: dict[str, float], compile_s: float, metric: Callable[[float], float], higher: bool) -> dict[str, Any]:
@@ -272,7 +308,45 @@ def _row(name: str, t: dict[str, float], compile_s: float, metric: Callable[[flo
     return row
 
 
-WORKLOADS = {"W1": w1, "W2": w2, "W3": w3, "W4": w4, "W5": w5}
+_OVERHEAD_KERNEL = """
+tir.func @k(%A: !tir.buffer<[T, 16], f32>, %B: !tir.buffer<[T, 16], f32>) {
+  tir.for t in range(T) KIND {
+    tir.for j in range(16) {
+      tir.block "B" (vt = spatial(T, t), vj = spatial(16, j)) reads(%A[vt, vj]) writes(%B[vt, vj]) {
+        %a = tir.load %A[vt, vj] : f32
+        tir.store %a, %B[vt, vj]
+      }
+    }
+  }
+  tir.return
+}
+"""
+
+
+def overhead(rounds: int) -> list[dict[str, Any]]:
+    """What a call costs with no work: a compiled graph call (Python -> native entry)
+    and one parallel region (libgomp fork/join) over a serial loop of the same work."""
+    from tensorforge.codegen.llvm.jit import JitModule
+    from tensorforge.ir import parse_module
+    from tensorforge.runtime.threads import load_native_runtime
+
+    load_native_runtime()
+    threads = os.cpu_count() or 1
+    text = _OVERHEAD_KERNEL.replace("T", str(threads))
+    par, ser = (JitModule(parse_module(text.replace("KIND", kind))).kernels["k"] for kind in ("parallel", ""))
+    a, b = np.ones((threads, 16), np.float32), np.empty((threads, 16), np.float32)
+    x = np.ones((16,), np.float32)
+    cm = tensorforge.compile(models.relu16())
+    out = [np.empty(16, np.float32)]
+    t = timeit({"parallel": lambda: par([a, b], {}), "serial": lambda: ser([a, b], {}),
+                "graph call": lambda: cm(x, out=out), "numpy": lambda: np.maximum(x, 0, out=out[0])}, rounds, inner=200)
+    fork = (t["parallel"] - t["serial"]) * 1e6
+    return [{"workload": f"overhead: parallel region on {threads} threads (us)", "tensorforge": f"{fork:.1f}"},
+            {"workload": "overhead: compiled graph call, relu of 16 f32 (us)", "tensorforge": f"{t['graph call'] * 1e6:.1f}",
+             "numpy": f"{t['numpy'] * 1e6:.1f}"}]
+
+
+WORKLOADS = {"W1": w1, "W2": w2, "W3": w3, "W3c": w3_cnn, "W4": w4, "W5": w5, "overhead": overhead}
 
 
 def table(rows: list[dict[str, Any]]) -> str:

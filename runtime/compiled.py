@@ -55,7 +55,10 @@ class CompiledModule:
         self._keepalive = keepalive
         self.info = info
         self._bindings: dict[tuple[tuple[str, int], ...], _Binding] = {}
+        self._checked: dict[tuple[tuple[tuple[int, ...], np.dtype], ...], _Binding] = {}
+        """Argument shapes and dtypes already checked -> their binding (the fast path of a call)."""
         self._slots, self._syms = slot_layout(prog)
+        self._direct = self._direct_results()
 
     @property
     def peak_memory(self) -> int:
@@ -82,8 +85,13 @@ class CompiledModule:
 
         prog = self.prog
         arrays = [np.asarray(as_array(a, n), order="C") for a, n in zip(args, prog.arg_names, strict=False)]  # keeps 0-d arrays 0-d
-        env = bind_arguments(prog.arg_names, [prog.types[v] for v in prog.args], arrays if len(arrays) == len(args) else list(args), f"@{prog.entry}")
-        binding = self._binding(env)
+        key = tuple((a.shape, a.dtype) for a in arrays) if len(arrays) == len(args) else None
+        binding = self._checked.get(key) if key is not None else None
+        if binding is None:  # shapes and dtypes not seen yet: check them and bind the symbols
+            env = bind_arguments(prog.arg_names, [prog.types[v] for v in prog.args], arrays if len(arrays) == len(args) else list(args), f"@{prog.entry}")
+            binding = self._binding(env)
+            if key is not None and len(self._checked) < 64:
+                self._checked[key] = binding
         outs = self._outputs(binding, out)
         for slot, i in binding.arg_slots:
             binding.slots[slot] = arrays[i].ctypes.data
@@ -111,19 +119,30 @@ class CompiledModule:
 
     def _copy_direct_results(self, arrays: list[np.ndarray], outs: list[np.ndarray]) -> None:
         """Results that are arguments, constants or repeated values: copies."""
+        for r, kind, src in self._direct:
+            if kind == "result":
+                outs[r][...] = outs[src]
+            elif kind == "constant":
+                outs[r][...] = self.prog.constants[src]
+            else:
+                outs[r][...] = arrays[src]
+
+    def _direct_results(self) -> list[tuple[int, str, int]]:
+        """(result index, "result" | "constant" | "argument", source) of results no kernel writes."""
         prog = self.prog
         produced = {o for c in prog.calls for o in c.outputs}
         first: dict[int, int] = {}
+        direct: list[tuple[int, str, int]] = []
         for r, vid in enumerate(prog.results):
             if vid in produced and vid not in first:
                 first[vid] = r
-                continue
-            if vid in first:
-                outs[r][...] = outs[first[vid]]
+            elif vid in first:
+                direct.append((r, "result", first[vid]))
             elif vid in prog.constants:
-                outs[r][...] = prog.constants[vid]
+                direct.append((r, "constant", vid))
             else:
-                outs[r][...] = arrays[prog.args.index(vid)]
+                direct.append((r, "argument", prog.args.index(vid)))
+        return direct
 
     def _binding(self, env: dict[str, int]) -> _Binding:
         key = tuple(sorted(env.items()))

@@ -1,7 +1,7 @@
 """Per-kernel time breakdown of a compiled model (where does a workload spend its time?).
 
-    python bench/profile.py W2            # or W4; --rounds N
-    python bench/profile.py W4 --ir       # also print the scheduled tensorir of each kernel
+    python bench/kernel_profile.py W2            # or W4; --rounds N
+    python bench/kernel_profile.py W4 --ir       # also print the scheduled tensorir of each kernel
 
 Each kernel of the program is called on its own (real inputs, the outputs of the
 previous calls), warmed up, and timed as the median of interleaved rounds; the

@@ -379,8 +379,10 @@ def _single_thread_w1(rounds: int) -> list[dict[str, Any]]:
     env = dict(os.environ, OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1", MKL_NUM_THREADS="1", TF_BENCH_NO_TORCH_COMPILE="1")
     done = subprocess.run([sys.executable, __file__, "--only", "W1", "--single-thread", "--rounds", str(rounds)],
                           env=env, capture_output=True, text=True, check=True)
-    lines = [ln for ln in done.stdout.splitlines() if ln.startswith("| W1")]
-    return [{"workload": ln.split("|")[1].strip(), "raw": ln} for ln in lines]
+    lines = [ln for ln in done.stdout.splitlines() if ln.startswith("|") and not ln.startswith("|---")]
+    header = [c.strip() for c in lines[0].strip("|").split("|")]
+    rows = [dict(zip(header, (c.strip() for c in ln.strip("|").split("|")), strict=True)) for ln in lines[1:]]
+    return [r for r in rows if r.get("workload", "").startswith("W1")]
 
 
 if __name__ == "__main__":

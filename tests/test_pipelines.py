@@ -84,3 +84,10 @@ def test_cpu_default_pipeline_keeps_results_and_emits_llvm(tmp_path, capsys) -> 
     assert opt.main([str(p), "-p", "cpu-default", "-t", "llvm"]) == 0
     out = capsys.readouterr().out
     assert 'define void @"tf_entry"' in out and out.count("define void @\"main_fused_0\"(") == 1
+
+
+def test_driver_lists_pipelines(capsys) -> None:
+    assert opt.main(["--list-pipelines"]) == 0
+    out = capsys.readouterr().out
+    for name in ("graph-optimize", "graph-lower", "cpu-default"):
+        assert f"{name}: {pipelines.get(name)}" in out

@@ -32,6 +32,11 @@ class TensorforgeOptMain(xDSLOptMain):
         for name, factory in tensorforge_passes().items():
             self.register_pass(name, factory)
 
+    def register_all_arguments(self, arg_parser: argparse.ArgumentParser) -> None:
+        super().register_all_arguments(arg_parser)
+        arg_parser.add_argument("--list-pipelines", action=_ListPipelines, nargs=0,
+                                help="print the named pipelines (usable with -p) and their pass text, then exit")
+
     def register_all_targets(self) -> None:
         super().register_all_targets()
         from tensorforge.codegen.llvm.target import LLVMTarget
@@ -42,7 +47,8 @@ class TensorforgeOptMain(xDSLOptMain):
         super().register_all_frontends()
         self.available_frontends["mlir"] = self._parse_mlir
 
-    def _parse_mlir(self, io: IO[str]) -> ModuleOp:
+    def _parse_mlir(self, io: IO[bytes] | IO[str]) -> ModuleOp:
+        """xDSL hands frontends binary streams (files opened "rb", BytesIO chunks); text ones work too."""
         text = io.read()
         if isinstance(text, bytes):
             text = text.decode()
@@ -71,6 +77,15 @@ class TensorforgeOptMain(xDSLOptMain):
             super().apply_passes(prog)
         except IRError as e:
             raise VerifyException(str(e)) from None
+
+
+class _ListPipelines(argparse.Action):
+    def __call__(self, parser: argparse.ArgumentParser, *args: object, **kwargs: object) -> None:
+        from tensorforge import pipelines
+
+        for name in pipelines.names():
+            print(f"{name}: {pipelines.get(name)}")
+        parser.exit(0)
 
 
 def validate_pipeline(spec: str, available: dict[str, Callable[[], type[ModulePass]]]) -> None:

@@ -14,7 +14,7 @@ PIPELINES: dict[str, str] = {
     "graph-optimize": "canonicalize,graph-fold-constants,graph-recognize,graph-fold-batchnorm,canonicalize,cse,"
     "graph-convert-layout{layout=\"NHWC\"},graph-fold-constants,canonicalize,cse,graph-fuse-ops,dce",
     "graph-lower": "graph-lower-to-tensorir",
-    "cpu-default": "graph-inline,graph-optimize,graph-lower-to-tensorir,tir-default-schedule",
+    "cpu-default": "graph-inline,graph-optimize,graph-lower-to-tensorir,tir-dedup-funcs,tir-default-schedule",
 }
 """`cpu-default` takes a model to scheduled tensorir; `-t llvm` then prints its LLVM
 IR (kernels and the tf_entry entry point): `tensorforge-opt m.mlir -p cpu-default -t llvm`."""

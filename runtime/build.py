@@ -28,7 +28,7 @@ def prepare(module: ModuleOp, entry: str, schedule: str | None, optimize: bool =
     inline_calls(m, entry)
     if optimize:
         pipelines.run(m, "graph-optimize")
-    pipelines.run(m, "graph-lower-to-tensorir")
+    pipelines.run(m, "graph-lower-to-tensorir,tir-dedup-funcs")  # identical kernels compile once
     if schedule == "default":
         _default_schedule(m)
     elif schedule not in (None, "none"):

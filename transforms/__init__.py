@@ -61,6 +61,48 @@ def _graph_canonicalize() -> type[ModulePass]:
     return GraphCanonicalizePass
 
 
+def _default_schedule() -> type[ModulePass]:
+    from tensorforge.transforms.default_schedule import DefaultSchedulePass
+
+    return DefaultSchedulePass
+
+
+def _inline_calls() -> type[ModulePass]:
+    from tensorforge.transforms.inline_calls import InlineCallsPass
+
+    return InlineCallsPass
+
+
+def _mixed_precision() -> type[ModulePass]:
+    from tensorforge.transforms.mixed_precision import MixedPrecisionPass
+
+    return MixedPrecisionPass
+
+
+def _quantize_int8() -> type[ModulePass]:
+    from tensorforge.transforms.quantize_int8 import QuantizeInt8Pass
+
+    return QuantizeInt8Pass
+
+
+def _convert_layout() -> type[ModulePass]:
+    from tensorforge.transforms.convert_layout import ConvertLayoutPass
+
+    return ConvertLayoutPass
+
+
+def _hoist_constant_stages() -> type[ModulePass]:
+    from tensorforge.transforms.hoist_constant_stages import HoistConstantStagesPass
+
+    return HoistConstantStagesPass
+
+
+def _dedup_tir_funcs() -> type[ModulePass]:
+    from tensorforge.transforms.dedup_tir_funcs import DedupTirFuncsPass
+
+    return DedupTirFuncsPass
+
+
 PASSES: dict[str, Callable[[], type[ModulePass]]] = {
     "graph-infer-shapes": _infer_shapes,
     "graph-fold-constants": _fold_constants,
@@ -71,4 +113,11 @@ PASSES: dict[str, Callable[[], type[ModulePass]]] = {
     "graph-fuse-ops": _fuse_ops,
     "graph-fold-batchnorm": _fold_batchnorm,
     "graph-recognize": _recognize,
+    "graph-convert-layout": _convert_layout,
+    "graph-mixed-precision": _mixed_precision,
+    "tir-default-schedule": _default_schedule,
+    "graph-inline": _inline_calls,
+    "graph-quantize-int8": _quantize_int8,
+    "tir-hoist-constant-stages": _hoist_constant_stages,
+    "tir-dedup-funcs": _dedup_tir_funcs,
 }

@@ -137,7 +137,8 @@ class FuseOpsPass(ModulePass):
             group.kinds.add(op_kind(op))
             group_of[op] = group
         unique = {id(g): g for g in group_of.values()}.values()
-        return [g.ops for g in unique if len(g.ops) > 1 and _closed(g, group_of) and _bindable(g.ops)]
+        groups = [g.ops for g in unique if len(g.ops) > 1 and _closed(g, group_of) and _bindable(g.ops)]
+        return _acyclic(groups, block)
 
     def _choose(self, op: Operation, producers: list[Operation], group_of: dict[Operation, _Group],
                 deps: dict[Operation, set[int]], order: dict[Operation, int]) -> _Group | None:
@@ -151,6 +152,49 @@ class FuseOpsPass(ModulePass):
             if all(_consumers_ok(v, op, group, group_of, order) for v in op.operands if _in(v, group, group_of)):
                 return group
         return None
+
+
+def _acyclic(groups: list[list[Operation]], block: Block) -> list[list[Operation]]:
+    """Drop groups until the graph of groups (and unfused ops) has no cycle: each group is
+    convex on its own, but two groups can still feed each other (a = f(x1) - g(y2) in one,
+    b = g(y1) + f(x2) in the other), and outlining both would make calls that need each other."""
+    while True:
+        cycle = _cycle_group(groups, block)
+        if cycle is None:
+            return groups
+        groups = [g for i, g in enumerate(groups) if i != cycle]
+
+
+def _cycle_group(groups: list[list[Operation]], block: Block) -> int | None:
+    """The index of a group on a cycle of the condensed graph, or None."""
+    node: dict[Operation, object] = {op: op for op in block.ops}
+    for i, g in enumerate(groups):
+        node.update(dict.fromkeys(g, i))
+    succ: dict[object, set[object]] = {}
+    for op in block.ops:
+        for r in op.results:
+            succ.setdefault(node[op], set()).update(
+                node[u.operation] for u in r.uses if u.operation in node and node[u.operation] != node[op])
+    state: dict[object, int] = {}  # 1: on the DFS stack, 2: done
+    for start in succ:
+        stack: list[tuple[object, list[object]]] = [(start, list(succ.get(start, ())))]
+        if state.get(start):
+            continue
+        state[start] = 1
+        while stack:
+            n, todo = stack[-1]
+            if not todo:
+                state[n] = 2
+                stack.pop()
+                continue
+            m = todo.pop()
+            if state.get(m) == 1:
+                on_cycle = [k for k, _ in stack[[k for k, _ in stack].index(m):]]
+                return next(k for k in on_cycle if isinstance(k, int))
+            if not state.get(m):
+                state[m] = 1
+                stack.append((m, list(succ.get(m, ()))))
+    return None
 
 
 def _producer(v: SSAValue, block: Block) -> Operation | None:

@@ -70,3 +70,21 @@ graph.func @diamond(%x: !graph.tensor<[4], f32>) -> (a: !graph.tensor<[4], f32>)
   %d = graph.sub %n, %a : (!graph.tensor<[4], f32>, !graph.tensor<[4], f32>) -> !graph.tensor<[4], f32>
   graph.return %d : !graph.tensor<[4], f32>
 }
+
+// Two groups that would feed each other (rotary embedding: real = c*x1 - s*x2 joins
+// c's group, imag = s*x1 + c*x2 joins s's group): one is left unfused, no cycle.
+// CHECK-LABEL: graph.func @cross
+// CHECK: graph.call @cross_fused_0
+// CHECK-NOT: graph.call
+// CHECK: graph.return
+graph.func @cross(%c0: !graph.tensor<[4], f32>, %s0: !graph.tensor<[4], f32>, %x1: !graph.tensor<[2, 4], f32>, %x2: !graph.tensor<[2, 4], f32>) -> (r: !graph.tensor<[2, 4], f32>, i: !graph.tensor<[2, 4], f32>) {
+  %c = graph.unsqueeze %c0 {axes = array<i64: 0>} : (!graph.tensor<[4], f32>) -> !graph.tensor<[1, 4], f32>
+  %s = graph.unsqueeze %s0 {axes = array<i64: 0>} : (!graph.tensor<[4], f32>) -> !graph.tensor<[1, 4], f32>
+  %cx1 = graph.mul %c, %x1 : (!graph.tensor<[1, 4], f32>, !graph.tensor<[2, 4], f32>) -> !graph.tensor<[2, 4], f32>
+  %sx2 = graph.mul %s, %x2 : (!graph.tensor<[1, 4], f32>, !graph.tensor<[2, 4], f32>) -> !graph.tensor<[2, 4], f32>
+  %real = graph.sub %cx1, %sx2 : (!graph.tensor<[2, 4], f32>, !graph.tensor<[2, 4], f32>) -> !graph.tensor<[2, 4], f32>
+  %sx1 = graph.mul %s, %x1 : (!graph.tensor<[1, 4], f32>, !graph.tensor<[2, 4], f32>) -> !graph.tensor<[2, 4], f32>
+  %cx2 = graph.mul %c, %x2 : (!graph.tensor<[1, 4], f32>, !graph.tensor<[2, 4], f32>) -> !graph.tensor<[2, 4], f32>
+  %imag = graph.add %sx1, %cx2 : (!graph.tensor<[2, 4], f32>, !graph.tensor<[2, 4], f32>) -> !graph.tensor<[2, 4], f32>
+  graph.return %real, %imag : !graph.tensor<[2, 4], f32>, !graph.tensor<[2, 4], f32>
+}

@@ -25,23 +25,10 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import models
+from run import timeit
 
 import tensorforge
 from tensorforge.dialects import graph as g
-
-
-def timeit(fns: dict[str, Any], rounds: int, inner: int = 3) -> dict[str, float]:
-    """Median seconds per call, rounds interleaved across the contenders (as bench/run.py)."""
-    for fn in fns.values():
-        fn()
-    samples: dict[str, list[float]] = {k: [] for k in fns}
-    for _ in range(rounds):
-        for name, fn in fns.items():
-            start = time.perf_counter()
-            for _ in range(inner):
-                fn()
-            samples[name].append((time.perf_counter() - start) / inner)
-    return {k: statistics.median(v) for k, v in samples.items()}
 
 
 @dataclass(frozen=True)

@@ -97,6 +97,12 @@ def _scatter_nd(ex: Exporter, op: Operation, xs: list[SSAValue]) -> list[SSAValu
     dn = s.ScatterDimensionNumbersAttr.make(update_window_dims=list(range(q - 1, len(_shape(upd)))),
                                             inserted_window_dims=list(range(k)), scatter_dims_to_operand_dims=list(range(k)),
                                             index_vector_dim=q - 1)
+    return [emit_scatter(ex, op, x, idx, upd, dn, reduction)]
+
+
+def emit_scatter(ex: Exporter, op: Operation, x: SSAValue, idx: SSAValue, upd: SSAValue,
+                 dn: Attribute, reduction: str) -> SSAValue:
+    """stablehlo.scatter of `upd` into `x` at `idx` whose body replaces or combines (`reduction`)."""
     scalar = BT(_elt(x), [])
     blk = Block(arg_types=[scalar, scalar])
     result = blk.args[1]
@@ -110,7 +116,7 @@ def _scatter_nd(ex: Exporter, op: Operation, xs: list[SSAValue]) -> list[SSAValu
                                            "indices_are_sorted": BoolAttr.from_bool(False),
                                            "unique_indices": BoolAttr.from_bool(False)})
     ex.block.add_op(sc)
-    return [sc.results[0]]
+    return sc.results[0]
 
 
 # -- arg reductions and cumsum ----------------------------------------------------------------

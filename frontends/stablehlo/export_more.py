@@ -16,12 +16,12 @@ from __future__ import annotations
 
 from xdsl.dialects.builtin import BoolAttr, IntegerType, i64
 from xdsl.dialects.builtin import TensorType as BT
-from xdsl.ir import Attribute, Block, Operation, Region, SSAValue
+from xdsl.ir import Attribute, Operation, SSAValue
 
 from tensorforge.dialects import graph as g
 from tensorforge.dialects import stablehlo as s
 from tensorforge.dialects.graphops.types import numpy_dtype
-from tensorforge.frontends.stablehlo.export_index import _SCATTER_BODIES, _wrap
+from tensorforge.frontends.stablehlo.export_index import _SCATTER_BODIES, _wrap, emit_scatter
 from tensorforge.frontends.stablehlo.export_nn import _comparator
 from tensorforge.frontends.stablehlo.exporter import Exporter, _attr, _axes, _Fail, _props, _reduce, exports
 
@@ -98,19 +98,7 @@ def _scatter_elements(ex: Exporter, op: Operation, xs: list[SSAValue]) -> list[S
     full = _full_indices(ex, idx, axis, _shape(x)[axis])
     dn = s.ScatterDimensionNumbersAttr.make(update_window_dims=[], inserted_window_dims=list(range(rank)),
                                             scatter_dims_to_operand_dims=list(range(rank)), index_vector_dim=rank)
-    scalar = BT(_type(x).element_type, [])
-    blk = Block(arg_types=[scalar, scalar])
-    result = blk.args[1]
-    if reduction != "none":
-        body = _SCATTER_BODIES[reduction].create(operands=list(blk.args), result_types=[scalar])
-        blk.add_op(body)
-        result = body.results[0]
-    blk.add_op(s.HloReturnOp.create(operands=[result]))
-    sc = s.HloScatterOp.create(operands=[x, full, upd], result_types=[ex.btype(op.results[0].type)], regions=[Region(blk)],
-                               properties={"scatter_dimension_numbers": dn, "indices_are_sorted": BoolAttr.from_bool(False),
-                                           "unique_indices": BoolAttr.from_bool(False)})
-    ex.block.add_op(sc)
-    return [sc.results[0]]
+    return [emit_scatter(ex, op, x, full, upd, dn, reduction)]
 
 
 @exports(g.OneHotOp)

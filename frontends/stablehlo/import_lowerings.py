@@ -169,13 +169,9 @@ def _is_max_pool(cv: Converter, op: Operation) -> bool:
 
 
 @converts(s.HloReduceWindowOp)
-def _reduce_window_general(cv: Converter, op: Operation) -> list[SSAValue | None]:
-    if _is_max_pool(cv, op):
-        return _reduce_window(cv, op)
-    kind = single_body_op(op.regions[0]) if len(op.operands) == 2 else None
-    if kind not in REDUCERS:
-        raise cv.fail(op, f"a window body other than a single add/maximum/minimum/multiply of one input "
-                          f"{_body_text(op.regions[0])}")
+
+def window_params(cv: Any, op: Operation) -> tuple[list[int], list[int], list[int], list[int], list[tuple[int, int]]]:
+    """reduce_window's window, strides, window/base dilations and (low, high) padding, defaults filled in."""
     p = op.properties
     win = _ints(p["window_dimensions"])
     rank = len(win)
@@ -184,7 +180,17 @@ def _reduce_window_general(cv: Converter, op: Operation) -> list[SSAValue | None
     strides = _ints(p.get("window_strides")) or [1] * rank
     wdil = _ints(p.get("window_dilations")) or [1] * rank
     base = _ints(p.get("base_dilations")) or [1] * rank
-    pads = _padding_pairs(p.get("padding"), rank)
+    return win, strides, wdil, base, _padding_pairs(p.get("padding"), rank)
+
+def _reduce_window_general(cv: Converter, op: Operation) -> list[SSAValue | None]:
+    if _is_max_pool(cv, op):
+        return _reduce_window(cv, op)
+    kind = single_body_op(op.regions[0]) if len(op.operands) == 2 else None
+    if kind not in REDUCERS:
+        raise cv.fail(op, f"a window body other than a single add/maximum/minimum/multiply of one input "
+                          f"{_body_text(op.regions[0])}")
+    win, strides, wdil, base, pads = window_params(cv, op)
+    rank = len(win)
     x, init = op.operands
     xp = pad_value(cv, cv.value(x), _static_shape(cv, op, x), [lo for lo, _ in pads], [hi for _, hi in pads],
                    [b - 1 for b in base], init)

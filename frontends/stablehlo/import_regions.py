@@ -28,10 +28,10 @@ from tensorforge.dialects import chlo as c
 from tensorforge.dialects import graph as g
 from tensorforge.dialects import stablehlo as s
 from tensorforge.frontends.stablehlo.import_lowerings import (
-    MAX_WINDOW_ELEMENTS,
     _reduce_window_general,
     _static_shape,
     pad_value,
+    window_params,
 )
 from tensorforge.frontends.stablehlo.importer import (
     REDUCERS,
@@ -43,7 +43,7 @@ from tensorforge.frontends.stablehlo.importer import (
     _shape,
     converts,
 )
-from tensorforge.interp.stablehlo import _padding_pairs, single_body_op
+from tensorforge.interp.stablehlo import single_body_op
 
 ELEMENTWISE: set[type[Operation]] = {
     *[cls for name, cls in s.UNARY_OPS.items() if name not in ("reshape", "bitcast_convert")],
@@ -119,15 +119,8 @@ def _reduce_window_any(cv: Converter, op: Operation) -> list[SSAValue | None]:
         return _reduce_window_general(cv, op)
     if not elementwise_body(region):
         raise cv.fail(op, f"a window body with non-elementwise ops {_body_text(region)}")
-    p = op.properties
-    win = _ints(p["window_dimensions"])
+    win, strides, wdil, base, pads = window_params(cv, op)
     rank = len(win)
-    if int(np.prod(win)) > MAX_WINDOW_ELEMENTS:
-        raise cv.fail(op, f"a window of more than {MAX_WINDOW_ELEMENTS} elements")
-    strides = _ints(p.get("window_strides")) or [1] * rank
-    wdil = _ints(p.get("window_dilations")) or [1] * rank
-    base = _ints(p.get("base_dilations")) or [1] * rank
-    pads = _padding_pairs(p.get("padding"), rank)
     padded = [pad_value(cv, cv.value(x), _static_shape(cv, op, x), [lo for lo, _ in pads], [hi for _, hi in pads],
                         [b - 1 for b in base], init) for x, init in zip(op.operands[:k], op.operands[k:], strict=True)]
     out = _shape(op)

@@ -6,6 +6,7 @@ import functools
 from collections.abc import Callable
 
 from xdsl.context import Context
+from xdsl.ir import Dialect
 from xdsl.passes import ModulePass
 from xdsl.universe import Universe
 
@@ -25,7 +26,7 @@ def register_dialects(ctx: Context) -> None:
             ctx.register_dialect(name, factory)
 
 
-def tensorforge_dialects() -> dict[str, Callable[[], object]]:
+def tensorforge_dialects() -> dict[str, Callable[[], Dialect]]:
     def graph():
         from tensorforge.dialects.graph import Graph
 

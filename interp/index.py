@@ -109,7 +109,7 @@ def _scatter_elements(ctx: EvalContext, op: Operation, x: Array, idx: Array, upd
     if idx.shape != upd.shape:
         raise InterpError(f"{op.name}: indices {list(idx.shape)} and updates {list(upd.shape)} differ in shape")
     _check_fits(op, idx.shape, x.shape, axis)
-    coords = list(np.indices(idx.shape, sparse=True))
+    coords: list[Array] = list(np.indices(idx.shape, sparse=True))
     coords[axis] = wrap_indices(op, idx, x.shape[axis], f"axis {axis}")
     flat = sum((c * s for c, s in zip(coords, _strides(x.shape), strict=True)), np.zeros(idx.shape, np.int64))
     out = x.copy().reshape(x.size, 1)

@@ -320,7 +320,7 @@ def _resize(op: Operation, b: PrimFuncBuilder, ins: list[Buf], outs: list[Buf]) 
 
     if p.str("mode") == "nearest":
         def body(i: Idx) -> S:
-            pos = list(i)
+            pos: list[Expr | S] = list(i)
             for a in moved:
                 pos[a] = _to_index(_nearest(src(i, a), p.str("nearest_mode")), x.shape[a])
             return x[tuple(pos)]

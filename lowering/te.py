@@ -19,11 +19,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 from xdsl.dialects import arith, math
-from xdsl.dialects.builtin import FloatAttr, IndexType, IntegerAttr, IntegerType, Signedness
+from xdsl.dialects.builtin import AnyFloat, FloatAttr, IndexType, IntegerAttr, IntegerType, Signedness
 from xdsl.ir import Attribute, Operation, Region, SSAValue
 
 from tensorforge.dialects.graphops.types import BOOL_TYPE, TensorType, element_type_of, is_float, is_unsigned
@@ -390,7 +390,7 @@ class _Emitter:
         return self.add(LoadOp(s.buf.value, exprs, s.buf.elt, dyn))  # type: ignore[arg-type]
 
 
-def _const_attr(value: float | int | bool, t: Attribute) -> Attribute:
+def _const_attr(value: float | int | bool, t: Attribute) -> IntegerAttr | FloatAttr:
     if isinstance(t, IndexType):
         return IntegerAttr(int(value), t)
     if is_float(t):
@@ -405,20 +405,20 @@ def _const_attr(value: float | int | bool, t: Attribute) -> Attribute:
     return IntegerAttr(v, t)
 
 
-_FLOAT_OPS: dict[str, type[Operation]] = {
+_FLOAT_OPS: dict[str, Callable[[SSAValue, SSAValue], Operation]] = {
     "add": arith.AddfOp, "sub": arith.SubfOp, "mul": arith.MulfOp, "div": arith.DivfOp,
     "max": arith.MaximumfOp, "min": arith.MinimumfOp,
 }
-_INT_OPS: dict[str, type[Operation]] = {
+_INT_OPS: dict[str, Callable[[SSAValue, SSAValue], Operation]] = {
     "add": arith.AddiOp, "sub": arith.SubiOp, "mul": arith.MuliOp, "div": arith.DivSIOp,
     "max": arith.MaxSIOp, "min": arith.MinSIOp, "and": arith.AndIOp, "or": arith.OrIOp, "xor": arith.XOrIOp,
     "mod": arith.RemSIOp, "shl": arith.ShLIOp, "shr": arith.ShRSIOp,
 }
-_UINT_OPS: dict[str, type[Operation]] = {
+_UINT_OPS: dict[str, Callable[[SSAValue, SSAValue], Operation]] = {
     **_INT_OPS, "div": arith.DivUIOp, "max": arith.MaxUIOp, "min": arith.MinUIOp, "mod": arith.RemUIOp,
     "shr": arith.ShRUIOp,
 }
-_MATH: dict[str, type[Operation]] = {
+_MATH: dict[str, Callable[..., Operation]] = {
     "exp": math.ExpOp, "log": math.LogOp, "log1p": math.Log1pOp, "expm1": math.ExpM1Op, "sqrt": math.SqrtOp,
     "rsqrt": math.RsqrtOp, "tanh": math.TanhOp, "sin": math.SinOp, "cos": math.CosOp, "tan": math.TanOp,
     "erf": math.ErfOp, "floor": math.FloorOp, "ceil": math.CeilOp, "roundeven": math.RoundEvenOp,
@@ -467,19 +467,33 @@ def _cast(v: SSAValue, src: Attribute, dst: Attribute) -> Operation:
     """Plain conversions (no saturation: lowerings clamp first where the graph op saturates)."""
     if isinstance(src, IndexType) or isinstance(dst, IndexType):
         if is_float(dst):
-            return arith.SIToFPOp(arith.IndexCastOp(v, IntegerType(64)).result, dst)  # type: ignore[arg-type]
+            return arith.SIToFPOp(arith.IndexCastOp(v, IntegerType(64)).result, _as_float(dst))
         return arith.IndexCastOp(v, dst)
     if is_float(src) and is_float(dst):
         return arith.ExtFOp(v, dst) if _width(dst) > _width(src) or str(src) == "bf16" else arith.TruncFOp(v, dst)
     if is_float(src):
-        return arith.FPToUIOp(v, dst) if is_unsigned(dst) else arith.FPToSIOp(v, dst)
+        return arith.FPToUIOp(v, _as_int(dst)) if is_unsigned(dst) else arith.FPToSIOp(v, _as_int(dst))
     if is_float(dst):
-        return arith.UIToFPOp(v, dst) if is_unsigned(src) or src == BOOL_TYPE else arith.SIToFPOp(v, dst)
+        fdst = _as_float(dst)
+        return arith.UIToFPOp(v, fdst) if is_unsigned(src) or src == BOOL_TYPE else arith.SIToFPOp(v, fdst)
     if _width(dst) > _width(src):
-        return arith.ExtUIOp(v, dst) if is_unsigned(src) or src == BOOL_TYPE else arith.ExtSIOp(v, dst)
+        idst = _as_int(dst)
+        return arith.ExtUIOp(v, idst) if is_unsigned(src) or src == BOOL_TYPE else arith.ExtSIOp(v, idst)
     if _width(dst) < _width(src):
-        return arith.TruncIOp(v, dst)
+        return arith.TruncIOp(v, _as_int(dst))
     return arith.BitcastOp(v, dst)
+
+
+def _as_int(t: Attribute) -> IntegerType:
+    """Element types that are neither float nor index are integers (i1 included)."""
+    assert isinstance(t, IntegerType), t
+    return t
+
+
+def _as_float(t: Attribute) -> AnyFloat:
+    """The `is_float` element types, typed for the arith float-conversion ops."""
+    assert is_float(t), t
+    return cast(AnyFloat, t)
 
 
 def elt_of(dtype: Any) -> Attribute:

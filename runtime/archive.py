@@ -70,11 +70,12 @@ def _module_without_constants(lowered: Any, prog: Any) -> str:
     from xdsl.rewriter import Rewriter
     from xdsl.traits import SymbolTable
 
-    from tensorforge.dialects.graphops.func import ConstantOp, ParamOp
+    from tensorforge.dialects.graphops.func import ConstantOp, FuncOp, ParamOp
     from tensorforge.ir import print_module
 
     m = lowered.clone()
     func = SymbolTable.lookup_symbol(m, prog.entry)
+    assert isinstance(func, FuncOp), prog.entry  # the program was built from this entry function
     vid = len(func.body.block.args)
     for op in list(func.body.block.ops):
         if isinstance(op, ConstantOp):

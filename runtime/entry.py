@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from xdsl.dialects import llvm
 from xdsl.dialects.builtin import ArrayAttr, DictionaryAttr, IntegerAttr, i64
-from xdsl.ir import Block, Region
+from xdsl.ir import Block, Operation, Region, SSAValue
 
 from tensorforge.codegen.llvm.lower import kernel_symbol, symbol_order
 from tensorforge.dialects.tirops.ops import FuncOp as TirFuncOp
@@ -44,24 +44,25 @@ def build_entry(prog: Program) -> llvm.FuncOp:
     slots_ptr, syms_ptr = block.args
     slots, syms = slot_layout(prog)
 
-    def emit(op: llvm.LLVMOp | object) -> object:
-        block.add_op(op)  # type: ignore[arg-type]
-        return op.results[0] if op.results else None  # type: ignore[attr-defined]
+    def emit(op: Operation) -> SSAValue:
+        """Append an op with one result; return that result."""
+        block.add_op(op)
+        return op.results[0]
 
-    def const(v: int) -> object:
+    def const(v: int) -> SSAValue:
         return emit(llvm.ConstantOp(IntegerAttr(v, i64), i64))
 
     for call, slot_ids, sym_ids in zip(prog.calls, slots, syms, strict=True):
         kernel: TirFuncOp = prog.kernels[call.kernel]
-        args = []
+        args: list[SSAValue] = []
         for s in slot_ids:
             addr = emit(llvm.GEPOp.from_mixed_indices(slots_ptr, [const(s)], PTR))
             args.append(emit(llvm.LoadOp(addr, PTR)))
         for s in sym_ids:
             addr = emit(llvm.GEPOp.from_mixed_indices(syms_ptr, [const(s)], i64))
             args.append(emit(llvm.LoadOp(addr, i64)))
-        emit(llvm.CallOp(kernel_symbol(kernel.sym_name.data), *args))  # type: ignore[arg-type]
-    emit(llvm.ReturnOp())
+        block.add_op(llvm.CallOp(kernel_symbol(kernel.sym_name.data), *args))
+    block.add_op(llvm.ReturnOp())
     ftype = llvm.LLVMFunctionType([PTR, PTR], VOID)
     return llvm.FuncOp(ENTRY, ftype, linkage=llvm.LinkageAttr("external"), body=Region(block),
                        other_props={"arg_attrs": ArrayAttr([DictionaryAttr({}), DictionaryAttr({})])})

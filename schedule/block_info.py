@@ -6,7 +6,7 @@ ScheduleError) leaves the IR untouched.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from xdsl.dialects.builtin import ArrayAttr, VectorType
@@ -23,7 +23,7 @@ from tensorforge.schedule.ir_utils import ScheduleError, enclosing_loops, fresh_
 
 # -- buffers --------------------------------------------------------------------------
 def buffer_name(func: FuncOp, buf: SSAValue) -> str:
-    args = list(func.body.block.args)
+    args: list[SSAValue] = list(func.body.block.args)
     if buf in args:
         return func.arg_name_list[args.index(buf)]
     return buf.name_hint or "buf"
@@ -122,7 +122,7 @@ def redirect(buf: SSAValue, new: SSAValue, root: Operation) -> None:
 
 
 # -- expression rewriting --------------------------------------------------------------
-def _sub(attrs: Sequence[DimAttr], env: dict[str, Expr]) -> ArrayAttr[DimAttr]:
+def _sub(attrs: Iterable[DimAttr], env: dict[str, Expr]) -> ArrayAttr[DimAttr]:
     return ArrayAttr([DimAttr(d.data.substitute(env)) for d in attrs])
 
 

@@ -218,7 +218,9 @@ def rfactor(func: FuncOp, loop: str, factor_axis: int) -> str:
     return rf_name
 
 
-def _check_rfactor(func: FuncOp, red: Reduction, what: str) -> tuple[SSAValue, list[Expr], Operation, bool, Attribute]:
+def _check_rfactor(
+    func: FuncOp, red: Reduction, what: str,
+) -> tuple[SSAValue, list[Expr], Operation, bool, IntegerAttr | FloatAttr]:
     """The output, its index, the combiner op (and whether the output is its
     first operand), and the combiner's identity constant."""
     target, block = red.block, red.block.name_str
@@ -311,7 +313,7 @@ def _combiner(func: FuncOp, block: BlockOp, out: SSAValue, what: str) -> tuple[O
     raise ScheduleError(refuse)
 
 
-def _identity(op: Operation, elt: Attribute) -> Attribute | None:
+def _identity(op: Operation, elt: Attribute) -> IntegerAttr | FloatAttr | None:
     kind = type(op).__name__.removesuffix("Op").lower()
     if is_float(elt):
         # exact identities: -0.0 + x == x keeps the sign of zero; maxnum/minnum ignore NaN
@@ -330,7 +332,7 @@ def _identity(op: Operation, elt: Attribute) -> Attribute | None:
 
 def _to_rf_block(
     target: BlockOp, name: str, iters: list[tuple[str, str, Expr, Expr]], env: dict[str, Expr],
-    out: SSAValue, rf_buf: SSAValue, rf_idx: list[Expr], identity: Attribute, elt: Attribute,
+    out: SSAValue, rf_buf: SSAValue, rf_idx: list[Expr], identity: IntegerAttr | FloatAttr, elt: Attribute,
 ) -> None:
     """Turn the reduction block into the rf block, in place."""
     from xdsl.dialects.builtin import ArrayAttr, StringAttr

@@ -101,7 +101,7 @@ def run_cli(args: argparse.Namespace) -> int:
     results = interp.run(module, args.entry, *_arguments(func, args.input), params=params, base_dir=base)
     named = dict(zip(func.res_name_list, results, strict=True))
     if args.output:
-        np.savez(args.output, **named)
+        np.savez(args.output, allow_pickle=True, **named)  # the default, explicit: no result can be taken for the flag
     if args.print or not args.output:
         for n, v in named.items():
             print(f"{n}: {v.dtype}{list(v.shape)}")

@@ -134,7 +134,8 @@ class Calibration:
     def save(self, path: str | Path) -> None:
         ps = self.percentiles()
         arrays = {key: r.vector(ps) for key, r in self.ranges.items()}
-        np.savez(path, **{_PERCENTILES_KEY: np.array(ps, np.float64)}, **arrays)
+        # allow_pickle: the default, explicit so that no array key can be taken for the flag
+        np.savez(path, allow_pickle=True, **{_PERCENTILES_KEY: np.array(ps, np.float64)}, **arrays)
 
     @staticmethod
     def load(path: str | Path, method: str = "minmax", percentile: float = 99.99) -> Calibration:

@@ -61,7 +61,7 @@ from xdsl.passes import ModulePass
 from xdsl.rewriter import InsertPoint, Rewriter
 from xdsl.utils.exceptions import VerifyException
 
-from tensorforge.dialects.graphops.base import GraphOp, Props
+from tensorforge.dialects.graphops.base import GraphOp, Props, tensor_type
 from tensorforge.dialects.graphops.dense import array_from_dense, dense_from_array
 from tensorforge.dialects.graphops.elementwise import CastOp
 from tensorforge.dialects.graphops.func import ConstantOp, FuncOp
@@ -293,7 +293,8 @@ def _low_result_types(op: Operation, low: Attribute) -> list[Attribute] | None:
     """Result types of `op` with its f32 operands in `low`: element types
     re-inferred, dims kept; None when the op does not accept them."""
     assert isinstance(op, GraphOp)
-    args = [v.type.with_element(low) if _elt(v) == F32 else v.type for v in op.operands]  # type: ignore[attr-defined]
+    types = [tensor_type(v, f"operand #{i}") for i, v in enumerate(op.operands)]  # verified graph ops: all tensors
+    args = [t.with_element(low) if t.element_type == F32 else t for t in types]
     try:
         inferred = type(op).infer(args, Props(type(op), dict(op.properties)))
     except VerifyException:

@@ -48,7 +48,7 @@ class OutlineConstantsPass(ModulePass):
             arrays[key] = arr
             const.properties["value"] = ExternalAttr(self.file, key)
         if arrays:
-            np.savez(self.file, **arrays)
+            np.savez(self.file, allow_pickle=True, **arrays)  # the default, explicit: no key can be taken for the flag
 
 
 def _key_for(const: ConstantOp, index: int) -> str:

@@ -181,7 +181,10 @@ class _Quantizer:
     def _bias(self, site: Site, shape: list[int]) -> SSAValue | Operation | None:
         """The f32 bias to add after rescaling: a reshaped constant, or the operand itself."""
         op = site.op
-        if isinstance(op, MatmulOp) or op.bias is None:
+        if isinstance(op, MatmulOp):
+            return None
+        assert isinstance(op, DenseOp | ConvOp)  # site_kind admits only dense, matmul and conv
+        if op.bias is None:
             return None
         if len(shape) == 1:
             return op.bias  # [O] broadcasts against [..., O]

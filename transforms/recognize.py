@@ -128,6 +128,12 @@ def _scaled(t: SSAValue, c: float) -> SSAValue | None:
     return None
 
 
+def _is_square(v: SSAValue, x: SSAValue) -> bool:
+    """v = x * x."""
+    sq = _def(v, ew.MulOp)
+    return sq is not None and list(sq.operands) == [x, x]
+
+
 def _cube_term(v: SSAValue, x: SSAValue) -> bool:
     """0.044715 * x^3 (pow(x, 3) or x*x*x)."""
     mul = _def(v, ew.MulOp)
@@ -140,8 +146,7 @@ def _cube_term(v: SSAValue, x: SSAValue) -> bool:
         if pw is not None and pw.operands[0] == x and _is(pw.operands[1], 3.0):
             return True
         cube = _def(a, ew.MulOp)
-        if cube is not None and any(p == x and _def(q, ew.MulOp) is not None and list(_def(q, ew.MulOp).operands) == [x, x]
-                                    for p, q in _pairs(cube)):
+        if cube is not None and any(p == x and _is_square(q, x) for p, q in _pairs(cube)):
             return True
     return False
 
@@ -185,7 +190,7 @@ class RecognizeSoftmax(RewritePattern):
         x = exp.operands[0]
         sub = _def(x, ew.SubOp)
         mx = None if sub is None else _def(sub.operands[1], rd.ReduceMaxOp)
-        if mx is not None and mx.operands[0] == sub.operands[0] and _axes(mx) == (axes, True):
+        if sub is not None and mx is not None and mx.operands[0] == sub.operands[0] and _axes(mx) == (axes, True):
             x = sub.operands[0]
         if x.type != op.result.type:
             return
@@ -315,11 +320,11 @@ class RecognizeLayerNorm(RewritePattern):
         assert isinstance(xt, TensorType)
         if op.results[0].type != xt or xt.dtype.kind != "f":
             return
-        params = [_param(gamma, xt, axis, 1.0), _param(beta, xt, axis, 0.0)]
-        if any(p is None for p in params):
+        gamma_p, beta_p = _param(gamma, xt, axis, 1.0), _param(beta, xt, axis, 0.0)
+        if gamma_p is None or beta_p is None:
             return
-        new_consts = [p for p in params if isinstance(p, Operation)]
-        ln = rd.LayerNormOp(x, *params, axis=axis, epsilon=eps)
+        new_consts = [p for p in (gamma_p, beta_p) if isinstance(p, Operation)]
+        ln = rd.LayerNormOp(x, gamma_p, beta_p, axis=axis, epsilon=eps)
         rewriter.replace_op(op, [*new_consts, ln], [ln.result])
 
 

@@ -41,7 +41,7 @@ def lower_parallel(fl: object, op: ForOp) -> None:
     gomp = parent.declare("GOMP_parallel", VOID, [PTR, PTR, i32, i32])
     body_fn = _outline(fl, op, name, names, bufs, values, captured)
     fn_ptr = fl.emit(llvm.AddressOfOp(body_fn, PTR))
-    zero32 = fl.emit(llvm.ConstantOp(i32.from_value(0) if hasattr(i32, "from_value") else _i32(0), i32))
+    zero32 = fl.emit(llvm.ConstantOp(_i32(0), i32))
     fl.emit(llvm.CallOp(gomp, fn_ptr, data, zero32, zero32))
     _ = (Block, Region, _Scope)
 

@@ -129,7 +129,9 @@ class ScalarLowering:
         if t is math.ExpOp and isinstance(elt_t, Float32Type):  # vectorizable expansion (vmath.py), lane-wise on vectors
             from tensorforge.codegen.llvm.vmath import exp_f32
 
-            return exp_f32(self, args[0])
+            # pyright loads this file twice (codegen.llvm.scalar, and tensorforge.codegen.llvm.scalar through
+            # the build/pyright link), so `self` is not the ScalarLowering vmath names: a false mismatch
+            return exp_f32(self, args[0])  # pyright: ignore[reportArgumentType]
         if t in _FINTRIN1:
             return self.intrin(_FINTRIN1[t], args, res_t)
         if t in _LIBM1 or t in _LIBM2:

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 import numpy as np
-from xdsl.dialects.builtin import BytesAttr, DenseIntOrFPElementsAttr
+from xdsl.dialects.builtin import AnyDenseElement, BytesAttr, DenseIntOrFPElementsAttr
 from xdsl.dialects.builtin import TensorType as BuiltinTensorType
 
 from tensorforge.dialects.graphops.types import TensorType, element_type_of, numpy_dtype
 
 
 def dense_from_array(arr: np.ndarray) -> DenseIntOrFPElementsAttr:
-    elt = element_type_of(arr.dtype)
+    elt = cast(AnyDenseElement, element_type_of(arr.dtype))  # graph element types are all integer/float types
     data = np.ascontiguousarray(arr)
     return DenseIntOrFPElementsAttr(BuiltinTensorType(elt, list(arr.shape)), BytesAttr(data.tobytes()))
 

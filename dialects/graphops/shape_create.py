@@ -77,7 +77,7 @@ class IotaOp(ShapePropOp):
 def iota_length(props: Props) -> int:
     """numpy.arange's length: ceil((limit - start) / delta), at least 0."""
     start, limit, delta = (scalar(props, k) for k in ("start", "limit", "delta"))
-    if all(isinstance(v, int) for v in (start, limit, delta)):
+    if isinstance(start, int) and isinstance(limit, int) and isinstance(delta, int):
         return max(-((start - limit) // delta), 0)
     span = (limit - start) / delta
     if not math.isfinite(span):

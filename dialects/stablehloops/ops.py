@@ -8,7 +8,7 @@ frontends/stablehlo/importer.py.
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 from xdsl.dialects.builtin import (
     ArrayAttr,
@@ -488,6 +488,11 @@ def _parse_reducer(parser: Parser) -> Region:
     return parser.parse_region([*accs, *xs])
 
 
+def _dense_ints(attr: DenseIntOrFPElementsAttr) -> list[int]:
+    """The elements as ints; the attribute is untyped, but stablehlo paddings are i64 (int() rejects complex)."""
+    return [int(x) for x in cast("tuple[int | float, ...]", attr.get_values())]
+
+
 @irdl_op_definition
 class HloReduceWindowOp(HloOp):
     """Reduce each window of `window_dimensions` (generic form only)."""
@@ -513,7 +518,7 @@ class HloReduceWindowOp(HloOp):
         for k, v in [("window_dimensions", win), *vals.items()]:
             if len(v) != len(src) or any(x < 1 for x in v):
                 raise VerifyException(f"{k} {v} must have one positive entry per input dim ({len(src)})")
-        flat = [int(x) for x in self.padding.get_values()] if self.padding is not None else [0]
+        flat = _dense_ints(self.padding) if self.padding is not None else [0]
         pads = flat * (2 * len(src)) if len(flat) == 1 else flat
         want = []
         for i, n in enumerate(src):

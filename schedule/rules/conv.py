@@ -164,7 +164,7 @@ def schedule(sch: Schedule, block: str, cfg: Config) -> list[str]:
         raise Failed(f"conv '{block}': channel loop '{o_i}' does not vectorize")
     outer_loops = [*lead, o_o, *rest]
     anchor = outer_loops[-1]
-    consumers = list(dict.fromkeys([*([writeback] if writeback else []), *_epilogues(sch, block)]))
+    consumers: list[str] = list(dict.fromkeys([*([writeback] if writeback else []), *_epilogues(sch, block)]))
     moved = [cn for cn in consumers if attempt(sch, lambda cn=cn: _under_tile(sch, cn, anchor), LOG) is not FAILED]
     init = sch.decompose_reduction(block, reduce[0])
     init_loops = sch.get_loops(init)

@@ -22,10 +22,9 @@ def prepare(module: ModuleOp, entry: str, schedule: str | None, optimize: bool =
     """Clone, inline calls, optimize (graph-optimize: folding, fusion, layouts),
     lower to tensorir and apply the default schedules."""
     from tensorforge import pipelines
-    from tensorforge.runtime.inline import inline_calls
 
     m = module.clone()
-    inline_calls(m, entry)
+    pipelines.run(m, f'graph-inline{{entry="{entry}"}}')  # also drops private functions no longer called
     if optimize:
         pipelines.run(m, "graph-optimize")
     pipelines.run(m, "graph-lower-to-tensorir,tir-dedup-funcs")  # identical kernels compile once

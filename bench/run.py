@@ -244,16 +244,12 @@ def w3(rounds: int) -> list[dict[str, Any]]:
     feeds = {model.graph.input[0].name: x}
     ort = _ort(model.SerializeToString(), feeds)
     if ort:
-        err = float(np.abs(_first(cm(x)) - ort()[0]).max())
+        err = float(np.abs(cm(x)[0] - ort()[0]).max())
         if err > 1e-3:
             raise AssertionError(f"W3: tensorforge differs from onnxruntime by {err}")
         fns["onnxruntime"] = ort
     t = timeit(fns, max(rounds // 2, 3), inner=1)
     return [_row("W3 ResNet-50 (light_resnet50.onnx) b1 224x224 (ms)", t, compile_s, lambda s: s * 1e3, higher=False)]
-
-
-def _first(out: Any) -> np.ndarray:
-    return out[0] if isinstance(out, list | tuple) else out
 
 
 def w3_cnn(rounds: int) -> list[dict[str, Any]]:
